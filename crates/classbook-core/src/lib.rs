@@ -1,0 +1,1 @@
+//! The Classbook journal on one PC.

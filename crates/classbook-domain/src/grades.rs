@@ -1,0 +1,1 @@
+//! Grade math (being written).
