@@ -1,1 +1,29 @@
-//! The Classbook journal on one PC.
+//! `classbook-core` — the Classbook journal on one PC: the SQLite file and
+//! its migrations, the append-only op log and outbox, the state tables, and
+//! the services the desktop app and the CLI call. Every service is one
+//! permission check (rules from `classbook-domain`) plus one transaction.
+
+mod accounts;
+mod admin;
+mod apply;
+mod db;
+mod entries;
+mod error;
+mod facts;
+mod history;
+mod journal;
+mod page;
+mod stats;
+
+pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
+pub use admin::ImportOp;
+pub use apply::Applied;
+pub use db::SCHEMA_VERSION;
+pub use entries::MarkInput;
+pub use error::{JournalError, Result};
+pub use history::Change;
+pub use journal::Journal;
+pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, PeriodInfo, StudentSummary};
+pub use stats::{Integrity, Stats};
+
+pub use classbook_domain as domain;

@@ -1,0 +1,252 @@
+//! Applying operations to the state tables. Each field of a record is a
+//! last-writer-wins register ordered by the writing op's clock stamp; the
+//! winning stamps live in the record's `clocks` column as {stamp: bitmask of
+//! field positions}. Applying the same set of ops in any order, any number of
+//! times, gives the same state. Voiding rebuilds the touched records from the
+//! ops that remain valid.
+
+use crate::error::{JournalError, Result};
+use classbook_domain::entity::Entity;
+use classbook_domain::hlc::Hlc;
+use classbook_domain::op::{Effect, Op, OpKind, Write};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Whether an op was new to this journal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    New,
+    Duplicate,
+}
+
+const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc, entered_at, received_at, prev_hash,
+    hash, kind, entity, entity_id, lesson_id, student_id, payload, voided)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+
+/// Store `op` in the log and apply it to the state, inside the caller's transaction.
+pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
+    let known: Option<String> =
+        conn.prepare_cached("SELECT hash FROM op WHERE id = ?1")?.query_row([op.id.to_string()], |r| r.get(0)).optional()?;
+    if let Some(hash) = known {
+        if hash != op.hash {
+            return Err(JournalError::Corrupt(format!("операция {} пришла с другим содержимым", op.id)));
+        }
+        return Ok(Applied::Duplicate);
+    }
+    if !op.hash_is_valid() {
+        return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
+    }
+    let effect = op.kind.effect().map_err(|e| JournalError::Invalid(e.to_string()))?;
+    let hlc = op.hlc.encode();
+    let voided = matches!(effect, Effect::Write(_)) && is_voided(conn, op)?;
+    let (entity, entity_id, lesson_id, student_id) = match &effect {
+        Effect::Write(w) => {
+            let field = |name: &str| {
+                w.fields.iter().find(|(f, _)| *f == name).and_then(|(_, v)| v.as_str().map(str::to_owned))
+            };
+            let lesson = if w.entity == Entity::Lesson { Some(w.id.to_string()) } else { field("lesson_id") };
+            (Some(w.entity.table()), Some(w.id.to_string()), lesson, field("student_id"))
+        }
+        Effect::Void { .. } => (None, None, None, None),
+    };
+    let payload = serde_json::to_string(&op.kind).expect("an op kind always serialises");
+    conn.prepare_cached(INSERT_OP)?
+        .execute(params![
+            op.id.to_string(),
+            op.author.to_string(),
+            op.device.to_string(),
+            op.device_seq as i64,
+            hlc,
+            op.entered_at.to_rfc3339(),
+            received_at,
+            op.prev_hash,
+            op.hash,
+            op.kind.name(),
+            entity,
+            entity_id,
+            lesson_id,
+            student_id,
+            payload,
+            voided,
+        ])
+        .map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => JournalError::Corrupt(format!(
+                "устройство {} прислало две разные операции под номером {}",
+                op.device, op.device_seq
+            )),
+            _ => e.into(),
+        })?;
+    match effect {
+        Effect::Write(w) if !voided => write_fields(conn, &w, &hlc)?,
+        Effect::Write(_) => {}
+        Effect::Void { account, since_ms } => void(conn, op, account, since_ms)?,
+    }
+    Ok(Applied::New)
+}
+
+/// Ops of an account under a void in force are stored but never applied.
+fn is_voided(conn: &Connection, op: &Op) -> Result<bool> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT 1 FROM void WHERE account_id = ?1 AND since_ms <= ?2 LIMIT 1")?
+        .query_row(params![op.author.to_string(), op.hlc.wall_ms], |r| r.get(0))
+        .optional()?;
+    Ok(found.is_some())
+}
+
+fn void(conn: &Connection, op: &Op, account: uuid::Uuid, since_ms: i64) -> Result<()> {
+    conn.prepare_cached("INSERT INTO void (op_id, account_id, since_ms) VALUES (?1, ?2, ?3)")?.execute(params![
+        op.id.to_string(),
+        account.to_string(),
+        since_ms
+    ])?;
+    // Stamps sort as text, so "every stamp from this millisecond on" is a
+    // comparison with the millisecond's zero-padded prefix.
+    let since = format!("{:013}", since_ms.max(0));
+    let touched: Vec<(String, String)> = conn
+        .prepare_cached(
+            "UPDATE op SET voided = 1
+             WHERE author = ?1 AND hlc >= ?2 AND voided = 0 AND kind <> 'void_ops'
+             RETURNING entity, entity_id",
+        )?
+        .query_map(params![account.to_string(), since], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let records: BTreeSet<(String, String)> = touched.into_iter().collect();
+    for (table, id) in records {
+        rebuild(conn, &table, &id)?;
+    }
+    Ok(())
+}
+
+/// Recompute one record from the valid ops that wrote it.
+fn rebuild(conn: &Connection, table: &str, id: &str) -> Result<()> {
+    let entity = Entity::ALL
+        .iter()
+        .copied()
+        .find(|e| e.table() == table)
+        .ok_or_else(|| JournalError::Corrupt(format!("неизвестная таблица «{table}» в журнале операций")))?;
+    conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [id])?;
+    let ops: Vec<(String, String)> = conn
+        .prepare_cached("SELECT payload, hlc FROM op WHERE entity_id = ?1 AND voided = 0")?
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (payload, hlc) in ops {
+        let kind: OpKind = serde_json::from_str(&payload)
+            .map_err(|e| JournalError::Corrupt(format!("нечитаемая операция в журнале: {e}")))?;
+        if let Effect::Write(w) = kind.effect().map_err(|e| JournalError::Corrupt(e.to_string()))? {
+            write_fields(conn, &w, &hlc)?;
+        }
+    }
+    Ok(())
+}
+
+/// The winning stamp of each field, grouped by stamp to keep rows small.
+#[derive(Default)]
+struct Clocks(BTreeMap<String, u64>);
+
+impl Clocks {
+    fn parse(text: &str) -> Result<Clocks> {
+        serde_json::from_str(text)
+            .map(Clocks)
+            .map_err(|e| JournalError::Corrupt(format!("повреждены отметки времени записи: {e}")))
+    }
+
+    fn stamp_of(&self, bit: u64) -> Option<&str> {
+        self.0.iter().find(|(_, mask)| *mask & bit != 0).map(|(stamp, _)| stamp.as_str())
+    }
+
+    fn set(&mut self, bit: u64, stamp: &str) {
+        for mask in self.0.values_mut() {
+            *mask &= !bit;
+        }
+        self.0.retain(|_, mask| *mask != 0);
+        *self.0.entry(stamp.to_owned()).or_default() |= bit;
+    }
+}
+
+fn write_fields(conn: &Connection, write: &Write, stamp: &str) -> Result<()> {
+    let entity = write.entity;
+    let table = entity.table();
+    let id = write.id.to_string();
+    // Table and column names come from the static schema in
+    // classbook_domain::entity, never from input; values are bound.
+    let current: Option<String> = conn
+        .prepare_cached(&format!("SELECT clocks FROM {table} WHERE id = ?1"))?
+        .query_row([&id], |r| r.get(0))
+        .optional()?;
+    let mut clocks = match current {
+        Some(text) => Clocks::parse(&text)?,
+        None => Clocks::default(),
+    };
+    let mut columns = Vec::with_capacity(write.fields.len());
+    let mut values: Vec<SqlValue> = Vec::with_capacity(write.fields.len() + 2);
+    for (field, value) in &write.fields {
+        let position = entity.fields().iter().position(|f| f == field).expect("effects name schema fields");
+        let bit = 1u64 << position;
+        if clocks.stamp_of(bit).is_some_and(|winner| winner >= stamp) {
+            continue;
+        }
+        clocks.set(bit, stamp);
+        columns.push(*field);
+        values.push(sql_value(value));
+    }
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let clocks_text = serde_json::to_string(&clocks.0).expect("clocks serialise");
+    let mut sql = format!("INSERT INTO {table} (id, clocks");
+    for c in &columns {
+        sql.push_str(", ");
+        sql.push_str(c);
+    }
+    sql.push_str(") VALUES (?1, ?2");
+    for i in 0..columns.len() {
+        sql.push_str(&format!(", ?{}", i + 3));
+    }
+    sql.push_str(") ON CONFLICT (id) DO UPDATE SET clocks = excluded.clocks");
+    for c in &columns {
+        sql.push_str(&format!(", {c} = excluded.{c}"));
+    }
+    let mut all = Vec::with_capacity(values.len() + 2);
+    all.push(SqlValue::Text(id));
+    all.push(SqlValue::Text(clocks_text));
+    all.extend(values);
+    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(all))?;
+    Ok(())
+}
+
+fn sql_value(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(*b as i64),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlValue::Integer(i),
+            None => SqlValue::Real(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+/// Read an op back from its log row (for sync and verification).
+pub fn op_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
+    fn bad(e: impl std::fmt::Display) -> rusqlite::Error {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, e.to_string().into())
+    }
+    let uuid = |i: usize| -> rusqlite::Result<uuid::Uuid> { row.get::<_, String>(i)?.parse().map_err(bad) };
+    Ok(Op {
+        id: uuid(0)?,
+        author: uuid(1)?,
+        device: uuid(2)?,
+        device_seq: row.get::<_, i64>(3)? as u64,
+        hlc: row.get::<_, String>(4)?.parse::<Hlc>().map_err(bad)?,
+        entered_at: chrono::DateTime::parse_from_rfc3339(&row.get::<_, String>(5)?).map_err(bad)?.to_utc(),
+        prev_hash: row.get(6)?,
+        hash: row.get(7)?,
+        kind: serde_json::from_str(&row.get::<_, String>(8)?).map_err(bad)?,
+    })
+}
+
+/// The columns `op_from_row` expects, in order.
+pub const OP_COLUMNS: &str = "id, author, device, device_seq, hlc, entered_at, prev_hash, hash, payload";

@@ -1,0 +1,149 @@
+//! Gathering the facts the rules need, inside the write transaction, so the
+//! check and the change see the same journal.
+
+use crate::accounts::load_actor;
+use crate::error::{JournalError, Result};
+use crate::journal::Writer;
+use chrono::NaiveDate;
+use classbook_domain::grades::GradingSystem;
+use classbook_domain::model::EditWindow;
+use classbook_domain::rules::{Actor, LessonFacts, Policy};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+
+/// Where a lesson belongs, besides the facts the rules use.
+#[derive(Clone, Debug)]
+pub(crate) struct LessonPlace {
+    pub class_id: Uuid,
+    pub group_id: Option<Uuid>,
+    pub subject_id: Uuid,
+}
+
+const LESSON_FACTS: &str = "SELECT l.date, l.teacher_id, l.substitute_id, c.class_teacher_id, COALESCE(c.graded, 1),
+        l.class_id, l.group_id, l.subject_id,
+        EXISTS (SELECT 1 FROM period p WHERE p.closed = 1 AND p.starts_on <= l.date AND p.ends_on >= l.date)
+    FROM lesson l LEFT JOIN class c ON c.id = l.class_id
+    WHERE l.id = ?1";
+
+fn uuid_opt(text: Option<String>) -> Option<Uuid> {
+    text.and_then(|t| t.parse().ok())
+}
+
+pub(crate) fn lesson_facts(conn: &Connection, lesson_id: Uuid) -> Result<(LessonFacts, LessonPlace)> {
+    let row = conn
+        .prepare_cached(LESSON_FACTS)?
+        .query_row([lesson_id.to_string()], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, bool>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })
+        .optional()?;
+    let missing = || JournalError::not_found("Урок не найден в журнале: обновите расписание.");
+    let (date, teacher, substitute, class_teacher, graded, class, group, subject, closed) = row.ok_or_else(missing)?;
+    let date: NaiveDate = date.and_then(|d| d.parse().ok()).ok_or_else(missing)?;
+    let facts = LessonFacts {
+        date,
+        teacher_id: uuid_opt(teacher).ok_or_else(missing)?,
+        substitute_id: uuid_opt(substitute),
+        class_teacher_id: uuid_opt(class_teacher),
+        graded,
+        period_closed: closed,
+    };
+    let place = LessonPlace {
+        class_id: uuid_opt(class).ok_or_else(missing)?,
+        group_id: uuid_opt(group),
+        subject_id: uuid_opt(subject).ok_or_else(missing)?,
+    };
+    Ok((facts, place))
+}
+
+impl Writer<'_> {
+    /// The author as the rules see them; blocked accounts and unchanged start
+    /// passwords may do nothing.
+    pub fn actor(&self, account_id: Uuid) -> Result<Actor> {
+        let (actor, blocked, must_change) = load_actor(&self.tx, account_id)?;
+        if blocked {
+            return Err(JournalError::AccountBlocked(account_id.to_string()));
+        }
+        if must_change {
+            return Err(JournalError::MustChangePassword);
+        }
+        Ok(actor)
+    }
+
+    fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+            .query_row([key], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// The school's local date of this entry.
+    pub fn today(&self) -> Result<NaiveDate> {
+        let minutes: i32 = self.setting("utc_offset_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(180);
+        let offset = chrono::FixedOffset::east_opt(minutes * 60).unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
+        Ok(self.now.with_timezone(&offset).date_naive())
+    }
+
+    pub fn policy(&self) -> Result<Policy> {
+        let window = self.setting("edit_window")?.and_then(|w| EditWindow::from_code(&w));
+        Ok(Policy { edit_window: window.unwrap_or(Policy::default().edit_window) })
+    }
+
+    pub fn lesson(&self, lesson_id: Uuid) -> Result<(LessonFacts, LessonPlace)> {
+        lesson_facts(&self.tx, lesson_id)
+    }
+
+    /// Whether the student's final in this subject is set for a period that
+    /// contains `date` (then that period's marks are locked).
+    pub fn final_set(&self, student_id: Uuid, subject_id: Uuid, date: NaiveDate) -> Result<bool> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM final_mark f JOIN period p ON p.id = f.period_id
+                 WHERE f.student_id = ?1 AND f.subject_id = ?2 AND f.value IS NOT NULL
+                   AND p.starts_on <= ?3 AND p.ends_on >= ?3)",
+            )?
+            .query_row(params![student_id.to_string(), subject_id.to_string(), date.to_string()], |r| r.get(0))?)
+    }
+
+    /// The grading system of a class's subject (five-point unless the curriculum says otherwise).
+    pub fn grading(&self, class_id: Uuid, subject_id: Uuid) -> Result<GradingSystem> {
+        let code: Option<Option<String>> = self
+            .tx
+            .prepare_cached("SELECT grading FROM curriculum WHERE class_id = ?1 AND subject_id = ?2")?
+            .query_row(params![class_id.to_string(), subject_id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(code.flatten().and_then(|c| GradingSystem::from_code(&c)).unwrap_or_default())
+    }
+
+    /// Whether the student is on the lesson's page (in the class or group on that date).
+    pub fn student_on_lesson(&self, student_id: Uuid, place: &LessonPlace, date: NaiveDate) -> Result<bool> {
+        let sid = student_id.to_string();
+        if let Some(group) = place.group_id {
+            return Ok(self
+                .tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM group_member WHERE group_id = ?1 AND student_id = ?2 AND active = 1)",
+                )?
+                .query_row(params![group.to_string(), sid], |r| r.get(0))?);
+        }
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM class_stay WHERE student_id = ?1 AND class_id = ?2
+                 AND from_date <= ?3 AND (to_date IS NULL OR to_date > ?3))",
+            )?
+            .query_row(params![sid, place.class_id.to_string(), date.to_string()], |r| r.get(0))?)
+    }
+}

@@ -1,0 +1,143 @@
+//! The change log: every change of a mark, an attendance cell or a lesson,
+//! who made it and when, old value → new value, including voided changes
+//! (shown, marked void). It is a query over the op log, which is append-only.
+
+use crate::accounts::Session;
+use crate::error::Result;
+use crate::journal::Journal;
+use chrono::{DateTime, Utc};
+use classbook_domain::op::{Effect, OpKind};
+use rusqlite::params;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    pub op_id: Uuid,
+    pub kind: String,
+    pub author_login: String,
+    pub entered_at: DateTime<Utc>,
+    /// The record the change is about (a mark's id, the lesson's id …).
+    pub record_id: Uuid,
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// Voided as made under a compromised account: shown, not in force.
+    pub voided: bool,
+}
+
+const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.hlc, o.payload, o.voided
+    FROM op o LEFT JOIN account a ON a.id = o.author
+    WHERE o.lesson_id = ?1 AND o.student_id = ?2
+    ORDER BY o.hlc";
+
+const LESSON_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.hlc, o.payload, o.voided
+    FROM op o LEFT JOIN account a ON a.id = o.author
+    WHERE o.entity_id = ?1
+    ORDER BY o.hlc";
+
+/// Fields that say which cell a record belongs to, not what it holds.
+const IDENTITY: [&str; 2] = ["lesson_id", "student_id"];
+
+fn text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) if s.is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+impl Journal {
+    /// Every change of one journal cell (marks, attendance, individual homework).
+    pub fn cell_history(&self, session: &Session, lesson_id: Uuid, student_id: Uuid) -> Result<Vec<Change>> {
+        let (_, place) = crate::facts::lesson_facts(self.conn(), lesson_id)?;
+        self.check_view_class(session, place.class_id)?;
+        self.history(CELL_OPS, params![lesson_id.to_string(), student_id.to_string()])
+    }
+
+    /// Every change of a lesson's own fields (topic, homework, substitute …).
+    pub fn lesson_history(&self, session: &Session, lesson_id: Uuid) -> Result<Vec<Change>> {
+        let (_, place) = crate::facts::lesson_facts(self.conn(), lesson_id)?;
+        self.check_view_class(session, place.class_id)?;
+        self.history(LESSON_OPS, params![lesson_id.to_string()])
+    }
+
+    fn history(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Change>> {
+        let mut stmt = self.conn().prepare_cached(sql)?;
+        let rows = stmt
+            .query_map(args, |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                    r.get::<_, bool>(6)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Replaying in clock order gives each change its "old" value: the
+        // value in force just before it (voided changes never are in force).
+        let mut current: HashMap<(Uuid, &'static str), Option<String>> = HashMap::new();
+        let mut changes = Vec::new();
+        for (op_id, kind_name, login, entered_at, _hlc, payload, voided) in rows {
+            let kind: OpKind =
+                serde_json::from_str(&payload).map_err(|e| crate::JournalError::Corrupt(e.to_string()))?;
+            let Ok(Effect::Write(write)) = kind.effect() else { continue };
+            let deleted = write.fields.iter().any(|(f, v)| *f == "deleted" && v == &Value::Bool(true));
+            for (field, value) in &write.fields {
+                if IDENTITY.contains(field) || *field == "deleted" {
+                    continue;
+                }
+                let key = (write.id, *field);
+                let old = current.get(&key).cloned().flatten();
+                let new = text(value);
+                if old == new && !voided {
+                    continue;
+                }
+                if !voided {
+                    current.insert(key, new.clone());
+                }
+                changes.push(change(&op_id, &kind_name, &login, &entered_at, write.id, field, old, new, voided));
+            }
+            if deleted {
+                let key = (write.id, "value");
+                let old = current.get(&key).cloned().flatten();
+                if !voided {
+                    current.insert(key, None);
+                }
+                changes.push(change(&op_id, &kind_name, &login, &entered_at, write.id, "value", old, None, voided));
+            }
+        }
+        Ok(changes)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn change(
+    op_id: &str,
+    kind: &str,
+    login: &str,
+    entered_at: &str,
+    record_id: Uuid,
+    field: &str,
+    old: Option<String>,
+    new: Option<String>,
+    voided: bool,
+) -> Change {
+    Change {
+        op_id: op_id.parse().unwrap_or_default(),
+        kind: kind.to_owned(),
+        author_login: login.to_owned(),
+        entered_at: DateTime::parse_from_rfc3339(entered_at).map(|t| t.to_utc()).unwrap_or_default(),
+        record_id,
+        field: field.to_owned(),
+        old,
+        new,
+        voided,
+    }
+}

@@ -1,0 +1,173 @@
+//! `Journal`: one open journal file on this PC. Every user action goes
+//! through `Journal::write`, which opens one IMMEDIATE transaction in which
+//! the permission check, the op append, the outbox entry and the state change
+//! all happen — or none of them does.
+
+use crate::apply::{self, Applied};
+use crate::db;
+use crate::error::{JournalError, Result};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use classbook_domain::hlc::{Clock, Hlc};
+use classbook_domain::ids::new_id;
+use classbook_domain::op::{Op, OpKind};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+pub struct Journal {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+    device: Uuid,
+    clock: Clock,
+    /// A fixed "now" for replaying history (the demo school) and for tests of
+    /// time rules; `None` means the PC's clock.
+    fixed_now: Option<DateTime<Utc>>,
+}
+
+impl Journal {
+    /// Open (or create) the journal file at `path`.
+    pub fn open(path: &Path) -> Result<Journal> {
+        let conn = db::open(path)?;
+        let device = match local_get(&conn, "device_id")? {
+            Some(text) => text.parse().map_err(|_| JournalError::Corrupt("неверный код устройства".into()))?,
+            None => {
+                let id = new_id();
+                local_set(&conn, "device_id", &id.to_string())?;
+                id
+            }
+        };
+        let clock = match local_get(&conn, "clock")? {
+            Some(text) => Clock::resume(text.parse().map_err(|e| JournalError::Corrupt(format!("{e}")))?),
+            None => Clock::new(device),
+        };
+        Ok(Journal { conn, path: path.to_owned(), device, clock, fixed_now: None })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn device(&self) -> Uuid {
+        self.device
+    }
+
+    /// Use `now` as the current time instead of the PC's clock.
+    pub fn set_fixed_now(&mut self, now: Option<DateTime<Utc>>) {
+        self.fixed_now = now;
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.fixed_now.unwrap_or_else(Utc::now)
+    }
+
+    /// The school's local date at `at` (lesson dates are local school dates).
+    pub fn school_date(&self, at: DateTime<Utc>) -> Result<NaiveDate> {
+        Ok(at.with_timezone(&self.school_offset()?).date_naive())
+    }
+
+    pub(crate) fn school_offset(&self) -> Result<FixedOffset> {
+        let minutes: i32 = self.setting("utc_offset_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(180);
+        Ok(FixedOffset::east_opt(minutes * 60).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC")))
+    }
+
+    /// A school-wide setting stored by `SaveRecord` on the `setting` entity.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM setting WHERE key = ?1")?
+            .query_row([key], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// Run `work` in one transaction; ops it records are committed together.
+    pub(crate) fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let now = self.now();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let head: Option<(i64, String)> = tx
+            .prepare_cached("SELECT device_seq, hash FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1")?
+            .query_row([self.device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (seq, prev_hash) = head.map(|(s, h)| (s as u64, h)).unwrap_or((0, String::new()));
+        let mut writer =
+            Writer { tx, device: self.device, clock: &mut self.clock, now, seq, prev_hash, received_at: now.to_rfc3339() };
+        let value = work(&mut writer)?;
+        let last = writer.clock.last();
+        local_set(&writer.tx, "clock", &last.encode())?;
+        writer.tx.commit()?;
+        Ok(value)
+    }
+
+    /// Apply ops made elsewhere (another PC, the server): stored, applied,
+    /// not queued for sending. Returns how many were new.
+    pub fn apply_remote(&mut self, ops: &[Op]) -> Result<usize> {
+        let now = self.now();
+        let received_at = now.to_rfc3339();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut new = 0;
+        for op in ops {
+            if apply::apply(&tx, op, &received_at)? == Applied::New {
+                new += 1;
+            }
+            self.clock.observe(op.hlc, now.timestamp_millis());
+        }
+        local_set(&tx, "clock", &self.clock.last().encode())?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// An open write transaction that can record ops authored on this PC.
+pub(crate) struct Writer<'a> {
+    pub tx: Transaction<'a>,
+    device: Uuid,
+    clock: &'a mut Clock,
+    pub now: DateTime<Utc>,
+    seq: u64,
+    prev_hash: String,
+    received_at: String,
+}
+
+impl Writer<'_> {
+    /// Append an op by `author` made now, apply it, and queue it for sync.
+    pub fn record(&mut self, author: Uuid, kind: OpKind) -> Result<Op> {
+        let at = self.now;
+        self.record_at(author, at, kind)
+    }
+
+    /// Append an op entered at `at` (a replayed history keeps its times).
+    pub fn record_at(&mut self, author: Uuid, at: DateTime<Utc>, kind: OpKind) -> Result<Op> {
+        let hlc: Hlc = self.clock.tick(at.timestamp_millis());
+        self.seq += 1;
+        let op = Op {
+            id: new_id(),
+            author,
+            device: self.device,
+            device_seq: self.seq,
+            hlc,
+            entered_at: at,
+            prev_hash: std::mem::take(&mut self.prev_hash),
+            hash: String::new(),
+            kind,
+        }
+        .seal();
+        apply::apply(&self.tx, &op, &self.received_at)?;
+        self.tx.prepare_cached("INSERT INTO outbox (op_id) VALUES (?1)")?.execute([op.id.to_string()])?;
+        self.prev_hash = op.hash.clone();
+        Ok(op)
+    }
+}
+
+fn local_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn.prepare_cached("SELECT value FROM local WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
+}
+
+fn local_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.prepare_cached("INSERT INTO local (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?
+        .execute(params![key, value])?;
+    Ok(())
+}
