@@ -1,0 +1,83 @@
+//! Logins on a shared staff-room PC: start passwords, lockout, offline login.
+
+mod common;
+
+use classbook_core::domain::model::Role;
+use classbook_core::{AccountPerson, Journal};
+use common::*;
+
+#[test]
+fn a_start_password_must_be_changed_before_any_work() {
+    let mut school = School::new();
+    let admin = school.login("admin");
+    let (_, start) = school
+        .journal
+        .create_account(&admin, "Orlova", vec![Role::Teacher], AccountPerson::Staff(school.teacher))
+        .unwrap();
+    assert_eq!(start.len(), 10);
+    let mut orlova = school.journal.login("orlova", &start).unwrap();
+    assert!(orlova.must_change_password);
+    let lesson = school.lessons[5];
+    let err = school.journal.set_topic(&orlova, lesson, "Дроби", None).unwrap_err();
+    assert_eq!(err.code(), "must_change_password");
+
+    let err = school.journal.change_password(&mut orlova, &start, "short1").unwrap_err();
+    assert!(err.to_string().contains("не меньше 8"), "{err}");
+    let err = school.journal.change_password(&mut orlova, "wrong", "Kalina2025").unwrap_err();
+    assert!(err.to_string().contains("Текущий пароль"), "{err}");
+    school.journal.change_password(&mut orlova, &start, "Kalina2025").unwrap();
+    assert!(!orlova.must_change_password);
+    school.journal.set_topic(&orlova, lesson, "Дроби", None).unwrap();
+    assert_eq!(school.journal.login("orlova", &start).unwrap_err().code(), "wrong_password");
+    assert!(school.journal.login("orlova", "Kalina2025").is_ok());
+
+    // The password hash is argon2id and the plain password is nowhere in the file.
+    let conn = rusqlite::Connection::open(school.journal.path()).unwrap();
+    let hash: String =
+        conn.query_row("SELECT password_hash FROM account WHERE login = 'orlova'", [], |r| r.get(0)).unwrap();
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    let leaked: i64 =
+        conn.query_row("SELECT COUNT(*) FROM op WHERE payload LIKE '%Kalina2025%'", [], |r| r.get(0)).unwrap();
+    assert_eq!(leaked, 0);
+}
+
+#[test]
+fn five_wrong_passwords_lock_the_login_for_a_while() {
+    let mut school = School::new();
+    for _ in 0..5 {
+        assert_eq!(school.journal.login("petrova", "nope").unwrap_err().code(), "wrong_password");
+    }
+    let err = school.journal.login("petrova", PASSWORD).unwrap_err();
+    assert_eq!(err.code(), "locked_out");
+    assert!(err.to_string().contains("12:15"), "{err}");
+    school.journal.set_fixed_now(Some(at(2025, 10, 8, 12) + chrono::Duration::minutes(16)));
+    assert!(school.journal.login("petrova", PASSWORD).is_ok());
+    // Unknown logins get the same answer as wrong passwords.
+    assert_eq!(school.journal.login("nobody", PASSWORD).unwrap_err().code(), "wrong_password");
+}
+
+#[test]
+fn only_administrators_manage_accounts() {
+    let mut school = School::new();
+    let zavuch = school.login("zavuch");
+    let err = school.journal.create_account(&zavuch, "x", vec![Role::Teacher], AccountPerson::None).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let err = school.journal.reset_password(&zavuch, "petrova").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let admin = school.login("admin");
+    let err = school.journal.create_account(&admin, "petrova", vec![Role::Teacher], AccountPerson::None).unwrap_err();
+    assert!(err.to_string().contains("уже занят"));
+    let start = school.journal.reset_password(&admin, "petrova").unwrap();
+    assert!(school.journal.login("petrova", &start).unwrap().must_change_password);
+    let logins: Vec<_> = school.journal.list_accounts().unwrap().into_iter().map(|a| a.login).collect();
+    assert!(logins.contains(&"petrova".to_string()) && logins.contains(&"admin".to_string()));
+}
+
+#[test]
+fn a_new_journal_gets_one_first_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut journal = Journal::open(&dir.path().join("new.db")).unwrap();
+    let (_, start) = journal.bootstrap_admin("admin").unwrap();
+    assert!(journal.login("admin", &start).unwrap().must_change_password);
+    assert!(journal.bootstrap_admin("second").is_err());
+}

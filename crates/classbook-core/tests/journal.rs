@@ -1,0 +1,234 @@
+//! A teacher's day in a real journal file: marks, attendance, topics,
+//! homework, what is refused and why, and that refusals change nothing.
+
+mod common;
+
+use classbook_core::MarkInput;
+use classbook_core::domain::model::AttendanceCode;
+use common::*;
+
+fn mark(school: &School, lesson: usize, student: usize, value: &str) -> MarkInput {
+    MarkInput {
+        mark_id: None,
+        lesson_id: school.lessons[lesson],
+        student_id: school.students[student],
+        value: value.into(),
+        work_type_id: None,
+        comment: None,
+    }
+}
+
+#[test]
+fn a_teacher_fills_a_lesson_and_it_survives_reopening() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let lesson = school.lessons[5];
+    school.journal.set_attendance(&petrova, lesson, school.students[1], Some(AttendanceCode::Absent)).unwrap();
+    let first = school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap();
+    // Several marks in one cell, one of them a test with weight 2.
+    let mut test = mark(&school, 5, 0, "3");
+    test.work_type_id = Some(school.test_work);
+    school.journal.set_mark(&petrova, test).unwrap();
+    school.journal.set_topic(&petrova, lesson, "Сложение дробей", None).unwrap();
+    school.journal.set_homework(&petrova, lesson, "§12, упр. 5–8").unwrap();
+
+    let path = school.journal.path().to_owned();
+    drop(school.journal);
+    let journal = classbook_core::Journal::open(&path).unwrap();
+    let page = journal.journal_page(&petrova, school.class_5a, None, school.math, school.q1).unwrap();
+    assert_eq!(page.students.len(), 3);
+    assert_eq!(page.students[0].name, "Алексеев Б. П.");
+    assert_eq!(page.lessons.len(), 6);
+    let l = page.lessons.iter().find(|l| l.id == lesson).unwrap();
+    assert_eq!(l.topic.as_deref(), Some("Сложение дробей"));
+    assert_eq!(l.homework.as_deref(), Some("§12, упр. 5–8"));
+    assert_eq!(page.marks.iter().filter(|m| m.student_id == school.students[0]).count(), 2);
+    assert!(page.marks.iter().any(|m| m.id == first && m.value == "5"));
+    assert_eq!(page.attendance.len(), 1);
+    assert_eq!(page.attendance[0].code, "н");
+    // (5×1 + 3×2) / 3 = 3.67 → forecast 4.
+    let summary = &page.summaries[0];
+    assert_eq!(summary.average, Some(3.67));
+    assert_eq!(summary.forecast, Some(4));
+    assert_eq!(journal.stats().unwrap().outbox, journal.stats().unwrap().ops);
+    assert!(journal.check_integrity().unwrap().is_ok());
+}
+
+#[test]
+fn a_changed_mark_keeps_its_history() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let id = school.journal.set_mark(&petrova, mark(&school, 4, 2, "3")).unwrap();
+    let mut fix = mark(&school, 4, 2, "4");
+    fix.mark_id = Some(id);
+    school.journal.set_mark(&petrova, fix).unwrap();
+    school.journal.delete_mark(&petrova, id).unwrap();
+    let history = school.journal.cell_history(&petrova, school.lessons[4], school.students[2]).unwrap();
+    let values: Vec<_> = history
+        .iter()
+        .filter(|c| c.field == "value")
+        .map(|c| (c.old.clone(), c.new.clone(), c.author_login.clone()))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            (None, Some("3".to_string()), "petrova".to_string()),
+            (Some("3".into()), Some("4".into()), "petrova".into()),
+            (Some("4".into()), None, "petrova".into()),
+        ]
+    );
+}
+
+/// Every refusal says why in Russian and leaves the journal as it was.
+#[test]
+fn forbidden_entries_change_nothing() {
+    let mut school = School::new();
+    let path = school.journal.path().to_owned();
+    let before = School::snapshot(&path);
+    let ops_before = school.journal.stats().unwrap().ops;
+    let sidorov = school.login("sidorov");
+    let zavuch = school.login("zavuch");
+    let kuznetsova = school.login("kuznetsova");
+    let petrova = school.login("petrova");
+
+    let refusals = [
+        ("not_your_lesson", school.journal.set_mark(&sidorov, mark(&school, 5, 0, "5")).map(|_| ())),
+        ("forbidden", school.journal.set_mark(&zavuch, mark(&school, 5, 0, "5")).map(|_| ())),
+        ("not_your_lesson", school.journal.set_mark(&kuznetsova, mark(&school, 5, 0, "5")).map(|_| ())),
+        ("invalid", school.journal.set_mark(&petrova, mark(&school, 5, 0, "6")).map(|_| ())),
+        ("ungraded_class", {
+            let mut m = mark(&school, 0, 0, "5");
+            m.lesson_id = school.lesson_1a;
+            m.student_id = school.first_grader;
+            school.journal.set_mark(&petrova, m).map(|_| ())
+        }),
+        ("ungraded_class", school.journal.set_homework(&petrova, school.lesson_1a, "стр. 5")),
+        ("forbidden", school.journal.close_period(&petrova, school.q1, true)),
+    ];
+    for (code, result) in refusals {
+        let err = result.unwrap_err();
+        assert_eq!(err.code(), code, "{err}");
+        assert!(err.to_string().chars().any(|c| ('а'..='я').contains(&c)), "{err}");
+    }
+    assert_eq!(school.journal.stats().unwrap().ops, ops_before);
+    assert_eq!(School::snapshot(&path), before);
+    // Attendance and topics are kept in grade 1.
+    school.journal.set_attendance(&petrova, school.lesson_1a, school.first_grader, Some(AttendanceCode::Ill)).unwrap();
+}
+
+#[test]
+fn the_edit_window_and_closed_periods_lock_old_lessons() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    // Two weeks after 1 October is the last day for that lesson.
+    school.journal.set_fixed_now(Some(at(2025, 10, 15, 18)));
+    school.journal.set_mark(&petrova, mark(&school, 0, 0, "4")).unwrap();
+    school.journal.set_fixed_now(Some(at(2025, 10, 16, 9)));
+    let err = school.journal.set_mark(&petrova, mark(&school, 0, 0, "4")).unwrap_err();
+    assert_eq!(err.code(), "edit_window");
+    assert!(err.to_string().contains("15.10.2025"), "{err}");
+
+    let admin = school.login("admin");
+    school.journal.close_period(&admin, school.q1, true).unwrap();
+    let err = school.journal.set_mark(&petrova, mark(&school, 5, 0, "4")).unwrap_err();
+    assert_eq!(err.code(), "period_closed");
+    let err = school.journal.set_topic(&petrova, school.lessons[5], "Повторение", None).unwrap_err();
+    assert_eq!(err.code(), "period_closed");
+    school.journal.close_period(&admin, school.q1, false).unwrap();
+    school.journal.set_topic(&petrova, school.lessons[5], "Повторение", None).unwrap();
+}
+
+#[test]
+fn a_final_locks_the_period_marks_of_that_student() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let (student, math, q1, class) = (school.students[0], school.math, school.q1, school.class_5a);
+    school.journal.set_final(&petrova, student, math, q1, class, Some("4"), None).unwrap();
+    let err = school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap_err();
+    assert_eq!(err.code(), "final_set");
+    // Other students of the class are not locked.
+    school.journal.set_mark(&petrova, mark(&school, 5, 1, "5")).unwrap();
+    let err = school.journal.set_final(&petrova, student, math, q1, class, Some("отл"), None).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    let sidorov = school.login("sidorov");
+    let err = school.journal.set_final(&sidorov, student, math, q1, class, Some("5"), None).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+}
+
+#[test]
+fn substitutes_keep_the_substituted_lesson() {
+    let mut school = School::new();
+    let zavuch = school.login("zavuch");
+    let lesson = school.lessons[5];
+    school.journal.set_substitute(&zavuch, lesson, Some(school.other_teacher)).unwrap();
+    let sidorov = school.login("sidorov");
+    let petrova = school.login("petrova");
+    school.journal.set_mark(&sidorov, mark(&school, 5, 0, "5")).unwrap();
+    assert_eq!(school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap_err().code(), "not_your_lesson");
+    // The substitute's journal access covers this class, for reading too.
+    school.journal.journal_page(&sidorov, school.class_5a, None, school.math, school.q1).unwrap();
+}
+
+#[test]
+fn the_class_teacher_reads_and_corrects_absence_reasons_only() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let lesson = school.lessons[3];
+    let student = school.students[1];
+    school.journal.set_attendance(&petrova, lesson, student, Some(AttendanceCode::Absent)).unwrap();
+    let kuznetsova = school.login("kuznetsova");
+    let page = school.journal.journal_page(&kuznetsova, school.class_5a, None, school.math, school.q1).unwrap();
+    assert_eq!(page.attendance.len(), 1);
+    school.journal.set_absence_reason(&kuznetsova, lesson, student, AttendanceCode::Ill, "справка №15").unwrap();
+    let page = school.journal.journal_page(&kuznetsova, school.class_5a, None, school.math, school.q1).unwrap();
+    assert_eq!(page.attendance[0].code, "б");
+    assert_eq!(page.attendance[0].reason.as_deref(), Some("справка №15"));
+    let sidorov = school.login("sidorov");
+    let err = school.journal.set_absence_reason(&sidorov, lesson, student, AttendanceCode::Excused, "").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    let err = school.journal.journal_page(&sidorov, school.class_5a, None, school.math, school.q1).unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+}
+
+#[test]
+fn a_withdrawn_student_stays_on_past_pages() {
+    let mut school = School::new();
+    let admin = school.login("admin");
+    let student = school.students[2];
+    school
+        .journal
+        .record_movement(
+            &admin,
+            id("withdraw"),
+            student,
+            classbook_core::domain::model::MovementKind::Withdraw,
+            None,
+            day(2025, 10, 6),
+            "45-у",
+            day(2025, 10, 3),
+        )
+        .unwrap();
+    let page = school.journal.journal_page(&admin, school.class_5a, None, school.math, school.q1).unwrap();
+    let row = page.students.iter().find(|s| s.id == student).unwrap();
+    assert_eq!(row.left_on, Some(day(2025, 10, 6)));
+    let q2 = school.journal.journal_page(&admin, school.class_5a, None, school.math, school.q2).unwrap();
+    assert!(q2.students.iter().all(|s| s.id != student));
+    // After leaving, no entries for them on later lessons.
+    let petrova = school.login("petrova");
+    let err = school.journal.set_mark(&petrova, mark(&school, 4, 2, "5")).unwrap_err();
+    assert_eq!(err.code(), "invalid");
+    let err = school
+        .journal
+        .record_movement(
+            &admin,
+            id("bad"),
+            student,
+            classbook_core::domain::model::MovementKind::Enrol,
+            Some(school.class_5a),
+            day(2025, 10, 9),
+            " ",
+            day(2025, 10, 9),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("номер приказа"));
+}
