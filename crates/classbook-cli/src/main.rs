@@ -1,1 +1,246 @@
-fn main() {}
+//! `classbook` — the sysadmin's command-line tool for a Classbook journal
+//! file: the demo school, accounts, counts and integrity. Later issues add
+//! backup, import/export, printing and sync to this same binary.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use classbook_core::demo::DemoConfig;
+use classbook_core::domain::model::Role;
+use classbook_core::{AccountPerson, Journal, Session};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(name = "classbook", version, about = "Электронный классный журнал Classbook: обслуживание файла журнала")]
+struct Cli {
+    /// Файл журнала (по умолчанию — журнал настольного приложения)
+    #[arg(long, global = true, env = "CLASSBOOK_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Создать демонстрационную школу и показать её учётные записи
+    Demo {
+        /// Зерно генератора: одно и то же зерно даёт ту же школу
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Число классов
+        #[arg(long, default_value_t = 30)]
+        classes: usize,
+        /// Число учащихся
+        #[arg(long, default_value_t = 800)]
+        students: usize,
+    },
+    /// Учётные записи
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// Сколько чего в журнале и цел ли файл
+    Stats,
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// Список учётных записей
+    List,
+    /// Создать учётную запись и выдать стартовый пароль
+    Add {
+        login: String,
+        /// Роль: admin, director, deputy, teacher, secretary, inspector, student, parent (можно несколько)
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Код сотрудника, которому принадлежит учётная запись
+        #[arg(long)]
+        staff: Option<Uuid>,
+        /// Логин администратора, от имени которого выполняется действие
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+    /// Выдать новый стартовый пароль
+    ResetPassword {
+        login: String,
+        #[arg(long, default_value = "admin")]
+        admin: String,
+    },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(error) = run(cli) {
+        eprintln!("Ошибка: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn default_db() -> Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("ru", "Classbook", "classbook")
+        .context("не удалось определить папку данных пользователя: укажите файл журнала в --db")?;
+    Ok(dirs.data_dir().join("journal.db"))
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let path = match cli.db {
+        Some(path) => path,
+        None => default_db()?,
+    };
+    let mut journal = Journal::open(&path)?;
+    match cli.command {
+        Command::Demo { seed, classes, students } => demo(&mut journal, seed, classes, students),
+        Command::Users { command } => users(&mut journal, command),
+        Command::Stats => stats(&journal),
+    }
+}
+
+fn demo(journal: &mut Journal, seed: u64, classes: usize, students: usize) -> Result<()> {
+    if classes == 0 || students == 0 {
+        bail!("число классов и учащихся должно быть больше нуля");
+    }
+    let config = DemoConfig { seed, classes, students, ..DemoConfig::default() };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} операций ({elapsed})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("Создаю демонстрационную школу");
+    let school = journal.create_demo(&config, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })?;
+    bar.finish_and_clear();
+    let stats = journal.stats()?;
+    println!("Демонстрационная школа создана в {}", journal.path().display());
+    println!(
+        "Классов: {}, учащихся: {}, уроков: {}, отметок: {}.",
+        stats.classes, stats.students, stats.lessons, stats.marks
+    );
+    println!();
+    println!("Учётные записи для входа:");
+    println!("{:<18} {:<14} {:<24} ФИО", "логин", "пароль", "роль");
+    for account in &school.accounts {
+        println!("{:<18} {:<14} {:<24} {}", account.login, account.password, account.role, account.name);
+    }
+    Ok(())
+}
+
+fn admin_session(journal: &mut Journal, login: &str) -> Result<Session> {
+    let password = match std::env::var("CLASSBOOK_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => rpassword::prompt_password(format!("Пароль администратора «{login}»: "))
+            .context("не удалось прочитать пароль: задайте его в переменной CLASSBOOK_ADMIN_PASSWORD")?,
+    };
+    let session = journal.login(login, &password)?;
+    if session.must_change_password {
+        bail!("у администратора «{login}» стартовый пароль: сначала смените его при входе в приложение");
+    }
+    Ok(session)
+}
+
+fn users(journal: &mut Journal, command: UsersCommand) -> Result<()> {
+    match command {
+        UsersCommand::List => {
+            let accounts = journal.list_accounts()?;
+            if accounts.is_empty() {
+                println!(
+                    "В журнале нет учётных записей. Создайте первого администратора: classbook users add admin --role admin"
+                );
+            }
+            for a in accounts {
+                let roles: Vec<&str> = a.roles.iter().map(|r| r.title()).collect();
+                let mut flags = Vec::new();
+                if a.blocked {
+                    flags.push("заблокирована");
+                }
+                if a.must_change_password {
+                    flags.push("стартовый пароль");
+                }
+                println!("{:<18} {:<32} {:<28} {}", a.login, a.name, roles.join(", "), flags.join(", "));
+            }
+            Ok(())
+        }
+        UsersCommand::Add { login, roles, staff, admin } => {
+            let roles = roles
+                .iter()
+                .map(|r| {
+                    Role::from_code(r).with_context(|| {
+                        format!("неизвестная роль «{r}»: допустимы admin, director, deputy, teacher, secretary, inspector, student, parent")
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let (login, password) = if journal.list_accounts()?.is_empty() {
+                if roles != [Role::Admin] {
+                    bail!(
+                        "в журнале ещё нет учётных записей: первой создайте учётную запись администратора (--role admin)"
+                    );
+                }
+                let (_, password) = journal.bootstrap_admin(&login)?;
+                (login, password)
+            } else {
+                let session = admin_session(journal, &admin)?;
+                let person = staff.map(AccountPerson::Staff).unwrap_or(AccountPerson::None);
+                let (_, password) = journal.create_account(&session, &login, roles, person)?;
+                (login, password)
+            };
+            println!("Учётная запись «{}» создана. Стартовый пароль: {password}", login.to_lowercase());
+            println!("При первом входе пароль нужно будет сменить.");
+            Ok(())
+        }
+        UsersCommand::ResetPassword { login, admin } => {
+            let session = admin_session(journal, &admin)?;
+            let password = journal.reset_password(&session, &login)?;
+            println!("Новый стартовый пароль для «{}»: {password}", login.to_lowercase());
+            println!("При входе пароль нужно будет сменить.");
+            Ok(())
+        }
+    }
+}
+
+fn date(text: &Option<String>) -> String {
+    text.as_deref()
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+        .map(|d| d.format("%d.%m.%Y").to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+fn stats(journal: &Journal) -> Result<()> {
+    let s = journal.stats()?;
+    println!("Журнал: {}", journal.path().display());
+    println!(
+        "Учащихся: {}, классов: {}, сотрудников: {}, учётных записей: {}",
+        s.students, s.classes, s.staff, s.accounts
+    );
+    println!(
+        "Уроков: {} (с темой: {}), с {} по {}",
+        s.lessons,
+        s.lessons_with_topic,
+        date(&s.first_lesson),
+        date(&s.last_lesson)
+    );
+    println!(
+        "Отметок: {}, записей посещаемости: {}, итоговых отметок: {}, записей книги движения: {}",
+        s.marks, s.attendance_entries, s.finals, s.movements
+    );
+    println!("Операций в журнале: {}, аннулировано: {}, ожидают отправки на сервер: {}", s.ops, s.voided_ops, s.outbox);
+    let integrity = journal.check_integrity()?;
+    if integrity.is_ok() {
+        println!(
+            "Проверка целостности: в порядке (файл SQLite цел; проверено {} операций в цепочках {} устройств)",
+            integrity.ops_checked, integrity.devices
+        );
+        Ok(())
+    } else {
+        println!("Проверка целостности: НАЙДЕНЫ ПРОБЛЕМЫ");
+        if integrity.sqlite != "ok" {
+            println!("  SQLite: {}", integrity.sqlite);
+        }
+        for problem in &integrity.problems {
+            println!("  {problem}");
+        }
+        bail!("журнал повреждён: восстановите его из резервной копии")
+    }
+}

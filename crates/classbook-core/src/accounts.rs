@@ -204,7 +204,10 @@ impl Journal {
         let hash = hash_password(new);
         let account_id = session.account_id;
         self.write(|w| {
-            w.record(account_id, OpKind::SetPassword(SetPassword { account_id, password_hash: hash, must_change: false }))
+            w.record(
+                account_id,
+                OpKind::SetPassword(SetPassword { account_id, password_hash: hash, must_change: false }),
+            )
         })?;
         session.must_change_password = false;
         Ok(())
@@ -277,9 +280,8 @@ impl Journal {
 
     /// Every account with its roles (administrator's list).
     pub fn list_accounts(&self) -> Result<Vec<AccountInfo>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT a.login FROM account a WHERE a.login IS NOT NULL ORDER BY a.login",
-        )?;
+        let mut stmt =
+            self.conn().prepare_cached("SELECT a.login FROM account a WHERE a.login IS NOT NULL ORDER BY a.login")?;
         let logins: Vec<String> = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         let mut out = Vec::with_capacity(logins.len());
         for login in logins {
@@ -323,7 +325,10 @@ impl Journal {
                     blocked: false,
                 }),
             )?;
-            w.record(account_id, OpKind::SetPassword(SetPassword { account_id, password_hash: hash, must_change: true }))
+            w.record(
+                account_id,
+                OpKind::SetPassword(SetPassword { account_id, password_hash: hash, must_change: true }),
+            )
         })?;
         Ok((account_id, password))
     }

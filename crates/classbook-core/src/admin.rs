@@ -108,10 +108,9 @@ impl Journal {
         self.write(|w| {
             let actor = w.actor(author)?;
             rules::check(&actor, &Action::ClosePeriod, w.today()?, w.policy()?)?;
-            let exists: bool = w
-                .tx
-                .prepare_cached("SELECT EXISTS (SELECT 1 FROM period WHERE id = ?1)")?
-                .query_row([period_id.to_string()], |r| r.get(0))?;
+            let exists: bool =
+                w.tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM period WHERE id = ?1)")?
+                    .query_row([period_id.to_string()], |r| r.get(0))?;
             if !exists {
                 return Err(JournalError::not_found("Учебный период не найден."));
             }
@@ -199,18 +198,13 @@ impl Journal {
         self.write(|w| {
             let actor = w.actor(author)?;
             rules::check(&actor, &Action::VoidOps, w.today()?, w.policy()?)?;
-            let before: i64 = w
-                .tx
-                .prepare_cached("SELECT COUNT(*) FROM op WHERE author = ?1 AND voided = 1")?
-                .query_row([account_id.to_string()], |r| r.get(0))?;
-            w.record(
-                author,
-                OpKind::VoidOps(VoidOps { account_id, since, reason: reason.trim().to_owned() }),
-            )?;
-            let after: i64 = w
-                .tx
-                .prepare_cached("SELECT COUNT(*) FROM op WHERE author = ?1 AND voided = 1")?
-                .query_row(params![account_id.to_string()], |r| r.get(0))?;
+            let before: i64 =
+                w.tx.prepare_cached("SELECT COUNT(*) FROM op WHERE author = ?1 AND voided = 1")?
+                    .query_row([account_id.to_string()], |r| r.get(0))?;
+            w.record(author, OpKind::VoidOps(VoidOps { account_id, since, reason: reason.trim().to_owned() }))?;
+            let after: i64 =
+                w.tx.prepare_cached("SELECT COUNT(*) FROM op WHERE author = ?1 AND voided = 1")?
+                    .query_row(params![account_id.to_string()], |r| r.get(0))?;
             Ok((after - before) as usize)
         })
     }
@@ -218,7 +212,11 @@ impl Journal {
     /// Record ops from a trusted bulk source in one transaction, keeping
     /// their authors and entry times. No permission checks: only the demo
     /// generator and administrator-run imports call this.
-    pub fn import(&mut self, ops: impl IntoIterator<Item = ImportOp>, mut progress: impl FnMut(usize)) -> Result<usize> {
+    pub fn import(
+        &mut self,
+        ops: impl IntoIterator<Item = ImportOp>,
+        mut progress: impl FnMut(usize),
+    ) -> Result<usize> {
         self.write(|w| {
             let mut count = 0;
             for op in ops {
@@ -231,5 +229,29 @@ impl Journal {
             progress(count);
             Ok(count)
         })
+    }
+}
+
+impl Journal {
+    /// Fill an empty journal with the generated demo school (one transaction).
+    pub fn create_demo(
+        &mut self,
+        config: &crate::demo::DemoConfig,
+        mut progress: impl FnMut(usize, usize),
+    ) -> Result<crate::demo::DemoSchool> {
+        let ops: i64 = self.conn().query_row("SELECT COUNT(*) FROM op", [], |r| r.get(0))?;
+        if ops > 0 {
+            return Err(JournalError::invalid(format!(
+                "Файл журнала {} уже содержит данные: для демонстрационной школы укажите новый файл.",
+                self.path().display()
+            )));
+        }
+        let mut school = crate::demo::generate(config, &crate::accounts::hash_password);
+        let total = school.ops.len();
+        let ops = std::mem::take(&mut school.ops);
+        self.import(ops.into_iter().map(|op| ImportOp { author: op.author, at: op.at, kind: op.kind }), |done| {
+            progress(done, total)
+        })?;
+        Ok(school)
     }
 }

@@ -27,8 +27,10 @@ const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc, en
 
 /// Store `op` in the log and apply it to the state, inside the caller's transaction.
 pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
-    let known: Option<String> =
-        conn.prepare_cached("SELECT hash FROM op WHERE id = ?1")?.query_row([op.id.to_string()], |r| r.get(0)).optional()?;
+    let known: Option<String> = conn
+        .prepare_cached("SELECT hash FROM op WHERE id = ?1")?
+        .query_row([op.id.to_string()], |r| r.get(0))
+        .optional()?;
     if let Some(hash) = known {
         if hash != op.hash {
             return Err(JournalError::Corrupt(format!("операция {} пришла с другим содержимым", op.id)));
@@ -43,9 +45,8 @@ pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
     let voided = matches!(effect, Effect::Write(_)) && is_voided(conn, op)?;
     let (entity, entity_id, lesson_id, student_id) = match &effect {
         Effect::Write(w) => {
-            let field = |name: &str| {
-                w.fields.iter().find(|(f, _)| *f == name).and_then(|(_, v)| v.as_str().map(str::to_owned))
-            };
+            let field =
+                |name: &str| w.fields.iter().find(|(f, _)| *f == name).and_then(|(_, v)| v.as_str().map(str::to_owned));
             let lesson = if w.entity == Entity::Lesson { Some(w.id.to_string()) } else { field("lesson_id") };
             (Some(w.entity.table()), Some(w.id.to_string()), lesson, field("student_id"))
         }

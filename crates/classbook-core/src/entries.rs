@@ -139,11 +139,10 @@ impl Journal {
             let actor = w.actor(author)?;
             let (facts, _) = w.lesson(lesson_id)?;
             rules::check(&actor, &Action::CorrectAbsence { lesson: facts }, w.today()?, w.policy()?)?;
-            let recorded: Option<Option<String>> = w
-                .tx
-                .prepare_cached("SELECT code FROM attendance WHERE lesson_id = ?1 AND student_id = ?2")?
-                .query_row(params![lesson_id.to_string(), student_id.to_string()], |r| r.get(0))
-                .optional()?;
+            let recorded: Option<Option<String>> =
+                w.tx.prepare_cached("SELECT code FROM attendance WHERE lesson_id = ?1 AND student_id = ?2")?
+                    .query_row(params![lesson_id.to_string(), student_id.to_string()], |r| r.get(0))
+                    .optional()?;
             if recorded.flatten().is_none() {
                 return Err(JournalError::invalid("На этом уроке у ученика не отмечен пропуск."));
             }
@@ -213,7 +212,10 @@ impl Journal {
         let author = session.account_id;
         self.write(|w| {
             w.check_lesson(author, lesson_id, LessonEntry::Comment, None)?;
-            w.record(author, OpKind::SetLessonComment(SetLessonComment { lesson_id, comment: comment.trim().to_owned() }))?;
+            w.record(
+                author,
+                OpKind::SetLessonComment(SetLessonComment { lesson_id, comment: comment.trim().to_owned() }),
+            )?;
             Ok(())
         })
     }
@@ -232,9 +234,8 @@ impl Journal {
         let author = session.account_id;
         self.write(|w| {
             let actor = w.actor(author)?;
-            let (graded, period_closed): (bool, bool) = w
-                .tx
-                .prepare_cached(
+            let (graded, period_closed): (bool, bool) =
+                w.tx.prepare_cached(
                     "SELECT COALESCE((SELECT graded FROM class WHERE id = ?1), 1),
                             COALESCE((SELECT closed FROM period WHERE id = ?2), -1)",
                 )?
@@ -243,15 +244,13 @@ impl Journal {
                     Ok((r.get(0)?, closed == 1))
                 })?;
             let teaches_subject = match actor.staff_id {
-                Some(staff) => w
-                    .tx
-                    .prepare_cached(
+                Some(staff) => {
+                    w.tx.prepare_cached(
                         "SELECT EXISTS (SELECT 1 FROM assignment WHERE teacher_id = ?1 AND class_id = ?2
                          AND subject_id = ?3 AND active = 1)",
                     )?
-                    .query_row(params![staff.to_string(), class_id.to_string(), subject_id.to_string()], |r| {
-                        r.get(0)
-                    })?,
+                    .query_row(params![staff.to_string(), class_id.to_string(), subject_id.to_string()], |r| r.get(0))?
+                }
                 None => false,
             };
             rules::check(

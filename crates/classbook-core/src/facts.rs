@@ -6,7 +6,7 @@ use crate::error::{JournalError, Result};
 use crate::journal::Writer;
 use chrono::NaiveDate;
 use classbook_domain::grades::GradingSystem;
-use classbook_domain::model::EditWindow;
+use classbook_domain::model::{EditWindow, MovementKind};
 use classbook_domain::rules::{Actor, LessonFacts, Policy};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
@@ -138,12 +138,22 @@ impl Writer<'_> {
                 )?
                 .query_row(params![group.to_string(), sid], |r| r.get(0))?);
         }
-        Ok(self
+        // The student's latest movement up to the date says where they were
+        // (the same rule as the `class_stay` view, for one student, via the index).
+        let latest: Option<(String, Option<String>)> = self
             .tx
             .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM class_stay WHERE student_id = ?1 AND class_id = ?2
-                 AND from_date <= ?3 AND (to_date IS NULL OR to_date > ?3))",
+                "SELECT kind, class_id FROM movement
+                 WHERE student_id = ?1 AND date <= ?2 AND kind <> 'debt_repaid'
+                 ORDER BY date DESC, id DESC LIMIT 1",
             )?
-            .query_row(params![sid, place.class_id.to_string(), date.to_string()], |r| r.get(0))?)
+            .query_row(params![sid, date.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let class = place.class_id.to_string();
+        Ok(latest.is_some_and(|(kind, class_id)| {
+            serde_json::from_value::<MovementKind>(serde_json::Value::String(kind))
+                .is_ok_and(MovementKind::places_in_class)
+                && class_id.as_deref() == Some(class.as_str())
+        }))
     }
 }

@@ -89,8 +89,15 @@ impl Journal {
             .query_row([self.device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let (seq, prev_hash) = head.map(|(s, h)| (s as u64, h)).unwrap_or((0, String::new()));
-        let mut writer =
-            Writer { tx, device: self.device, clock: &mut self.clock, now, seq, prev_hash, received_at: now.to_rfc3339() };
+        let mut writer = Writer {
+            tx,
+            device: self.device,
+            clock: &mut self.clock,
+            now,
+            seq,
+            prev_hash,
+            received_at: now.to_rfc3339(),
+        };
         let value = work(&mut writer)?;
         let last = writer.clock.last();
         local_set(&writer.tx, "clock", &last.encode())?;
@@ -167,7 +174,9 @@ fn local_get(conn: &Connection, key: &str) -> Result<Option<String>> {
 }
 
 fn local_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
-    conn.prepare_cached("INSERT INTO local (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")?
-        .execute(params![key, value])?;
+    conn.prepare_cached(
+        "INSERT INTO local (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )?
+    .execute(params![key, value])?;
     Ok(())
 }

@@ -7,12 +7,14 @@ mod accounts;
 mod admin;
 mod apply;
 mod db;
+pub mod demo;
 mod entries;
 mod error;
 mod facts;
 mod history;
 mod journal;
 mod page;
+mod results;
 mod stats;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
@@ -24,6 +26,7 @@ pub use error::{JournalError, Result};
 pub use history::Change;
 pub use journal::Journal;
 pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, PeriodInfo, StudentSummary};
+pub use results::ClassResults;
 pub use stats::{Integrity, Stats};
 
 pub use classbook_domain as domain;

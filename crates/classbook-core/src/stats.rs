@@ -111,13 +111,17 @@ impl Journal {
                             op.device_seq
                         ));
                     } else if op.prev_hash != *hash {
-                        report.problems.push(format!("цепочка устройства {device} разорвана на операции № {}", op.device_seq));
+                        report
+                            .problems
+                            .push(format!("цепочка устройства {device} разорвана на операции № {}", op.device_seq));
                     }
                 }
                 _ => {
                     report.devices += 1;
                     if op.device_seq != 1 && op.prev_hash.is_empty() {
-                        report.problems.push(format!("цепочка устройства {} начинается не с первой операции", op.device));
+                        report
+                            .problems
+                            .push(format!("цепочка устройства {} начинается не с первой операции", op.device));
                     }
                 }
             }

@@ -36,7 +36,11 @@ fn kind_strategy() -> impl Strategy<Value = OpKind> {
             student_id: student(s),
             code: c.map(|i| AttendanceCode::ALL[i]),
         })),
-        "[а-я]{0,6}".prop_map(move |t| OpKind::SetLessonTopic(SetLessonTopic { lesson_id: lesson, topic: t, ktp_item_id: None })),
+        "[а-я]{0,6}".prop_map(move |t| OpKind::SetLessonTopic(SetLessonTopic {
+            lesson_id: lesson,
+            topic: t,
+            ktp_item_id: None
+        })),
         "[а-я]{0,6}".prop_map(move |t| OpKind::SetHomework(SetHomework { lesson_id: lesson, text: t })),
         (0i64..40).prop_map(|since| OpKind::VoidOps(VoidOps {
             account_id: Uuid::from_u128(11),

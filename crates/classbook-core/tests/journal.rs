@@ -232,3 +232,23 @@ fn a_withdrawn_student_stays_on_past_pages() {
         .unwrap_err();
     assert!(err.to_string().contains("номер приказа"));
 }
+
+#[test]
+fn class_results_follow_the_finals() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let (math, q1, class) = (school.math, school.q1, school.class_5a);
+    let students = school.students.clone();
+    for (student, value) in students.iter().zip(["5", "4", "2"]) {
+        school.journal.set_final(&petrova, *student, math, q1, class, Some(value), None).unwrap();
+    }
+    let director = school.login("director");
+    let results = school.journal.class_results(&director, class, q1).unwrap();
+    assert_eq!(results.summary.students, 3);
+    // Two of three have «3» or better; the same two have «4»/«5».
+    assert!((results.success_rate.unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert!((results.quality.unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    school.journal.set_final(&petrova, students[2], math, q1, class, Some("3"), None).unwrap();
+    let results = school.journal.class_results(&director, class, q1).unwrap();
+    assert_eq!(results.success_rate, Some(100.0));
+}

@@ -16,14 +16,31 @@ fn voiding_reverts_the_state_and_keeps_the_log() {
     school.journal.set_fixed_now(Some(at(2025, 10, 8, 10)));
     let good = school
         .journal
-        .set_mark(&petrova, MarkInput { mark_id: None, lesson_id: lesson, student_id: student, value: "3".into(), work_type_id: None, comment: None })
+        .set_mark(
+            &petrova,
+            MarkInput {
+                mark_id: None,
+                lesson_id: lesson,
+                student_id: student,
+                value: "3".into(),
+                work_type_id: None,
+                comment: None,
+            },
+        )
         .unwrap();
     school.journal.set_topic(&petrova, lesson, "Деление дробей", None).unwrap();
     let before_breach = School::snapshot(&path);
 
     // Someone who stole the password changes the mark, adds one and marks absences.
     school.journal.set_fixed_now(Some(at(2025, 10, 8, 14)));
-    let mut change = MarkInput { mark_id: Some(good), lesson_id: lesson, student_id: student, value: "5".into(), work_type_id: None, comment: None };
+    let mut change = MarkInput {
+        mark_id: Some(good),
+        lesson_id: lesson,
+        student_id: student,
+        value: "5".into(),
+        work_type_id: None,
+        comment: None,
+    };
     school.journal.set_mark(&petrova, change.clone()).unwrap();
     change.mark_id = None;
     school.journal.set_mark(&petrova, change).unwrap();

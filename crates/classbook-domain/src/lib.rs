@@ -3,10 +3,10 @@
 //! operations and what they write, the rules and permissions as pure
 //! functions over facts, and grade math. No IO lives here.
 
+pub mod entity;
 pub mod grades;
 pub mod hlc;
 pub mod ids;
 pub mod model;
-pub mod entity;
 pub mod op;
 pub mod rules;

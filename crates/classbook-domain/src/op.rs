@@ -351,10 +351,8 @@ impl OpKind {
             OpKind::SaveRecord(r) => {
                 let mut fields = Vec::with_capacity(r.fields.len());
                 for (name, value) in &r.fields {
-                    let field = r.entity.field(name).ok_or_else(|| UnknownField {
-                        entity: r.entity,
-                        field: name.clone(),
-                    })?;
+                    let field =
+                        r.entity.field(name).ok_or_else(|| UnknownField { entity: r.entity, field: name.clone() })?;
                     fields.push((field, value.clone()));
                 }
                 write(r.entity, r.id, fields)
@@ -438,11 +436,7 @@ impl OpKind {
             OpKind::DeleteMark(m) => write(
                 Entity::Mark,
                 m.mark_id,
-                vec![
-                    ("lesson_id", uuid(m.lesson_id)),
-                    ("student_id", uuid(m.student_id)),
-                    ("deleted", json!(true)),
-                ],
+                vec![("lesson_id", uuid(m.lesson_id)), ("student_id", uuid(m.student_id)), ("deleted", json!(true))],
             ),
             OpKind::SetAttendance(a) => write(
                 Entity::Attendance,

@@ -91,14 +91,27 @@ impl Area {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Enter or change part of a lesson's journal.
-    EnterLesson { entry: LessonEntry, lesson: LessonFacts, final_set: bool },
+    EnterLesson {
+        entry: LessonEntry,
+        lesson: LessonFacts,
+        final_set: bool,
+    },
     /// Correct an absence code and give its reason (class teacher, 004 §8.5.1).
-    CorrectAbsence { lesson: LessonFacts },
+    CorrectAbsence {
+        lesson: LessonFacts,
+    },
     /// Set a period final in a subject.
-    SetFinal { teaches_subject: bool, graded: bool, period_closed: bool },
+    SetFinal {
+        teaches_subject: bool,
+        graded: bool,
+        period_closed: bool,
+    },
     /// Edit reference data; `own` says the record is the actor's own
     /// (their КТП, a student of their class).
-    EditReference { area: Area, own: bool },
+    EditReference {
+        area: Area,
+        own: bool,
+    },
     ManageAccounts,
     ClosePeriod,
     VoidOps,
@@ -106,9 +119,14 @@ pub enum Action {
     PlanLessons,
     RecordMovement,
     /// Read a class's journal pages.
-    ViewClass { teaches: bool, class_teacher: bool },
+    ViewClass {
+        teaches: bool,
+        class_teacher: bool,
+    },
     /// Read one student's marks and attendance.
-    ViewStudent { student_id: Uuid },
+    ViewStudent {
+        student_id: Uuid,
+    },
 }
 
 /// A refusal: `code` for programs, `message` for people.
@@ -242,10 +260,18 @@ pub fn check(actor: &Actor, action: &Action, today: NaiveDate, policy: Policy) -
             if allowed { Ok(()) } else { forbidden("изменять эти справочные данные") }
         }
         Action::ManageAccounts | Action::ClosePeriod | Action::VoidOps => {
-            if any(&[Role::Admin]) { Ok(()) } else { forbidden("выполнять это действие администратора") }
+            if any(&[Role::Admin]) {
+                Ok(())
+            } else {
+                forbidden("выполнять это действие администратора")
+            }
         }
         Action::PlanLessons => {
-            if any(&[Role::Admin, Role::Deputy]) { Ok(()) } else { forbidden("менять расписание и замены") }
+            if any(&[Role::Admin, Role::Deputy]) {
+                Ok(())
+            } else {
+                forbidden("менять расписание и замены")
+            }
         }
         Action::RecordMovement => {
             if any(&[Role::Admin, Role::Secretary]) {
@@ -372,11 +398,7 @@ mod tests {
             let allowed: BTreeSet<Role> = allowed.iter().copied().collect();
             for role in Role::ALL {
                 let result = check(&actor(role), action, day(11), Policy::default());
-                assert_eq!(
-                    result.is_ok(),
-                    allowed.contains(&role),
-                    "{name} as {role:?}: {result:?}"
-                );
+                assert_eq!(result.is_ok(), allowed.contains(&role), "{name} as {role:?}: {result:?}");
                 if let Err(denied) = result {
                     assert!(denied.message.chars().any(|c| ('а'..='я').contains(&c)), "Russian message");
                 }

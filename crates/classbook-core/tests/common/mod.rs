@@ -75,8 +75,7 @@ impl School {
         let admin = id("admin");
         let hash = hash_password(PASSWORD);
         let (teacher, other_teacher, class_teacher) = (id("staff-teacher"), id("staff-other"), id("staff-ct"));
-        let (class_5a, class_1a, math, q1, q2, year) =
-            (id("5a"), id("1a"), id("math"), id("q1"), id("q2"), id("year"));
+        let (class_5a, class_1a, math, q1, q2, year) = (id("5a"), id("1a"), id("math"), id("q1"), id("q2"), id("year"));
         let test_work = id("wt-test");
         let mut ops = vec![
             record(Entity::Setting, named_id("setting", "edit_window"), json!({"key": "edit_window", "value": "2w"})),
@@ -85,14 +84,39 @@ impl School {
                 named_id("setting", "utc_offset_minutes"),
                 json!({"key": "utc_offset_minutes", "value": "180"}),
             ),
-            record(Entity::AcademicYear, year, json!({"title": "2025/2026", "starts_on": "2025-09-01", "ends_on": "2026-05-31"})),
-            record(Entity::Period, q1, json!({"year_id": year.to_string(), "kind": "quarter", "number": 1, "title": "1 четверть", "starts_on": "2025-09-01", "ends_on": "2025-10-24"})),
-            record(Entity::Period, q2, json!({"year_id": year.to_string(), "kind": "quarter", "number": 2, "title": "2 четверть", "starts_on": "2025-11-05", "ends_on": "2025-12-28"})),
-            record(Entity::Subject, math, json!({"name": "Математика", "short_name": "Мат", "print_order": 4, "federal": true})),
-            record(Entity::WorkType, test_work, json!({"name": "Контрольная работа", "short_name": "КР", "weight": 2.0})),
+            record(
+                Entity::AcademicYear,
+                year,
+                json!({"title": "2025/2026", "starts_on": "2025-09-01", "ends_on": "2026-05-31"}),
+            ),
+            record(
+                Entity::Period,
+                q1,
+                json!({"year_id": year.to_string(), "kind": "quarter", "number": 1, "title": "1 четверть", "starts_on": "2025-09-01", "ends_on": "2025-10-24"}),
+            ),
+            record(
+                Entity::Period,
+                q2,
+                json!({"year_id": year.to_string(), "kind": "quarter", "number": 2, "title": "2 четверть", "starts_on": "2025-11-05", "ends_on": "2025-12-28"}),
+            ),
+            record(
+                Entity::Subject,
+                math,
+                json!({"name": "Математика", "short_name": "Мат", "print_order": 4, "federal": true}),
+            ),
+            record(
+                Entity::WorkType,
+                test_work,
+                json!({"name": "Контрольная работа", "short_name": "КР", "weight": 2.0}),
+            ),
         ];
-        for (staff, surname) in [(teacher, "Петрова"), (other_teacher, "Сидоров"), (class_teacher, "Кузнецова")] {
-            ops.push(record(Entity::Staff, staff, json!({"surname": surname, "first_name": "Анна", "patronymic": "Ивановна", "position": "учитель"})));
+        for (staff, surname) in [(teacher, "Петрова"), (other_teacher, "Сидоров"), (class_teacher, "Кузнецова")]
+        {
+            ops.push(record(
+                Entity::Staff,
+                staff,
+                json!({"surname": surname, "first_name": "Анна", "patronymic": "Ивановна", "position": "учитель"}),
+            ));
         }
         ops.extend(account("admin", vec![Role::Admin], None, &hash));
         ops.extend(account("petrova", vec![Role::Teacher], Some(teacher), &hash));
@@ -102,13 +126,19 @@ impl School {
         ops.extend(account("director", vec![Role::Director], None, &hash));
         ops.push(record(Entity::Class, class_5a, json!({"year_id": year.to_string(), "grade": 5, "letter": "А", "class_teacher_id": class_teacher.to_string(), "graded": true})));
         ops.push(record(Entity::Class, class_1a, json!({"year_id": year.to_string(), "grade": 1, "letter": "А", "class_teacher_id": class_teacher.to_string(), "graded": false})));
+        ops.push(record(Entity::Curriculum, id("cur-5a"), json!({"class_id": class_5a.to_string(), "subject_id": math.to_string(), "hours_per_year": 170, "grading": "five"})));
         ops.push(record(Entity::Assignment, id("as-5a"), json!({"class_id": class_5a.to_string(), "subject_id": math.to_string(), "teacher_id": teacher.to_string(), "active": true})));
         ops.push(record(Entity::Assignment, id("as-1a"), json!({"class_id": class_1a.to_string(), "subject_id": math.to_string(), "teacher_id": teacher.to_string(), "active": true})));
         let mut students = Vec::new();
-        for (i, (surname, name)) in [("Алексеев", "Борис"), ("Белова", "Вера"), ("Волков", "Глеб")].iter().enumerate() {
+        for (i, (surname, name)) in [("Алексеев", "Борис"), ("Белова", "Вера"), ("Волков", "Глеб")].iter().enumerate()
+        {
             let student = id(&format!("student-{i}"));
             students.push(student);
-            ops.push(record(Entity::Student, student, json!({"surname": surname, "first_name": name, "patronymic": "Петрович"})));
+            ops.push(record(
+                Entity::Student,
+                student,
+                json!({"surname": surname, "first_name": name, "patronymic": "Петрович"}),
+            ));
             ops.push(OpKind::RecordMovement(RecordMovement {
                 movement_id: id(&format!("enrol-{i}")),
                 student_id: student,
@@ -160,9 +190,7 @@ impl School {
             room_id: None,
         }));
         let when = at(2025, 8, 30, 10);
-        journal
-            .import(ops.into_iter().map(|kind| ImportOp { author: admin, at: when, kind }), |_| {})
-            .unwrap();
+        journal.import(ops.into_iter().map(|kind| ImportOp { author: admin, at: when, kind }), |_| {}).unwrap();
         journal.set_fixed_now(Some(at(2025, 10, 8, 12)));
         School {
             dir,
