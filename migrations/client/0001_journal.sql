@@ -4,9 +4,12 @@
 -- last-writer-wins register whose winning clock stamp is kept in `clocks`.
 -- They carry no foreign keys on purpose: ops arrive in any order from sync.
 
+-- The op log. `seq` is the local arrival order, so a PC's entries and a pulled
+-- batch both append to the end of the table; (device, device_seq) is the place
+-- in the device's hash chain, by which a duplicate is recognised.
 CREATE TABLE op (
-    seq          INTEGER PRIMARY KEY,      -- local arrival order
-    id           TEXT NOT NULL UNIQUE,
+    seq          INTEGER PRIMARY KEY,
+    id           TEXT NOT NULL,            -- unique by construction (UUIDv7); the server keys on it
     author       TEXT NOT NULL,
     device       TEXT NOT NULL,
     device_seq   INTEGER NOT NULL,
@@ -24,8 +27,9 @@ CREATE TABLE op (
     voided       INTEGER NOT NULL DEFAULT 0,
     UNIQUE (device, device_seq)
 );
-CREATE INDEX op_entity ON op (entity_id);
-CREATE INDEX op_author_hlc ON op (author, hlc);
+-- The one index on `op` besides the chain (every entry pays for each index):
+-- a cell's and a lesson's change log. Voiding an
+-- account scans the log instead; it is rare and done by an administrator.
 CREATE INDEX op_cell ON op (lesson_id, student_id);
 
 CREATE TRIGGER op_is_append_only
@@ -43,18 +47,22 @@ END;
 
 -- Void ops in force: ops of `account_id` stamped at or after `since_ms` are void.
 CREATE TABLE void (
-    op_id      TEXT PRIMARY KEY REFERENCES op (id),
+    op_id      TEXT PRIMARY KEY,
     account_id TEXT NOT NULL,
     since_ms   INTEGER NOT NULL
 );
 CREATE INDEX void_account ON void (account_id);
 
--- Local ops the server has not accepted yet.
-CREATE TABLE outbox (
-    op_id TEXT PRIMARY KEY REFERENCES op (id)
-);
+-- Ops made on this PC that the server has not taken yet: this device's ops
+-- after the push cursor `local.pushed_seq` (the hash chain is pushed in order).
+-- A view, not a table: an entry costs no extra write.
+CREATE VIEW outbox AS
+SELECT op.* FROM op
+WHERE op.device = (SELECT value FROM local WHERE key = 'device_id')
+  AND op.device_seq > COALESCE((SELECT CAST(value AS INTEGER) FROM local WHERE key = 'pushed_seq'), 0);
 
--- Facts about this PC that never sync: its device id, its clock.
+-- Facts about this PC that never sync: its device id, the push cursor, and its
+-- clock as of the last remote ops it saw (its own stamps are in its last op).
 CREATE TABLE local (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -163,6 +171,8 @@ CREATE TABLE lesson (
 CREATE INDEX lesson_page ON lesson (class_id, subject_id, date);
 CREATE INDEX lesson_teacher ON lesson (teacher_id, date);
 CREATE INDEX lesson_date ON lesson (date);
+-- Substitutions are few: only they are indexed (who may open which class).
+CREATE INDEX lesson_substitute ON lesson (substitute_id, class_id) WHERE substitute_id IS NOT NULL;
 CREATE TABLE ktp_item (
     id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',
     teacher_id TEXT, class_id TEXT, group_id TEXT, subject_id TEXT, number INTEGER, topic TEXT,
@@ -192,6 +202,7 @@ CREATE TABLE final_mark (
     student_id TEXT, subject_id TEXT, period_id TEXT, value TEXT, deferred_until TEXT
 );
 CREATE INDEX final_mark_student ON final_mark (student_id, subject_id);
+CREATE INDEX final_mark_subject ON final_mark (subject_id, period_id);
 CREATE TABLE movement (
     id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',
     student_id TEXT, kind TEXT, class_id TEXT, date TEXT, order_number TEXT, order_date TEXT,
@@ -203,16 +214,3 @@ CREATE TABLE consent (
     id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',
     person_id TEXT, status TEXT, date TEXT, note TEXT
 );
-
--- Which class a student belonged to and when, from the movement book: each
--- entry that places the student in a class starts a stay, the student's next
--- entry (transfer, withdrawal, graduation) ends it. Repaying a debt moves no one.
-CREATE VIEW class_stay AS
-SELECT student_id, class_id, from_date, to_date
-FROM (
-    SELECT student_id, class_id, kind, date AS from_date,
-           LEAD(date) OVER (PARTITION BY student_id ORDER BY date, id) AS to_date
-    FROM movement
-    WHERE kind IS NOT NULL AND kind <> 'debt_repaid'
-)
-WHERE kind IN ('enrol', 'transfer', 'conditional_transfer', 'repeat_year');

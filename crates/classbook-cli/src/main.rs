@@ -26,13 +26,13 @@ enum Command {
     /// Создать демонстрационную школу и показать её учётные записи
     Demo {
         /// Зерно генератора: одно и то же зерно даёт ту же школу
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = DemoConfig::default().seed)]
         seed: u64,
         /// Число классов
-        #[arg(long, default_value_t = 30)]
+        #[arg(long, default_value_t = DemoConfig::default().classes)]
         classes: usize,
         /// Число учащихся
-        #[arg(long, default_value_t = 800)]
+        #[arg(long, default_value_t = DemoConfig::default().students)]
         students: usize,
     },
     /// Учётные записи

@@ -127,8 +127,8 @@ struct Raw {
 impl Raw {
     fn open(path: &Path, target: &Target, prefill: usize) -> Raw {
         let conn = Connection::open(path).unwrap();
-        conn.pragma_update(None, "journal_mode", "WAL").unwrap();
-        conn.pragma_update(None, "synchronous", "FULL").unwrap();
+        // Exactly the journal's pragmas: WAL, synchronous=FULL, page cache, checkpoints.
+        classbook_core::configure_connection(&conn).unwrap();
         conn.execute_batch(
             "CREATE TABLE mark (
                 id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',

@@ -100,8 +100,11 @@ fn find_account(conn: &Connection, login: &str) -> Result<Option<StoredAccount>>
 }
 
 /// The rules' view of an account, read fresh from the journal.
+/// roles, staff, student, parent, blocked, must change password.
+type ActorRow = (Option<String>, Option<String>, Option<String>, Option<String>, bool, bool);
+
 pub(crate) fn load_actor(conn: &Connection, account_id: Uuid) -> Result<(Actor, bool, bool)> {
-    let row: Option<(Option<String>, Option<String>, Option<String>, Option<String>, bool, bool)> = conn
+    let row: Option<ActorRow> = conn
         .prepare_cached(
             "SELECT roles, staff_id, student_id, parent_id, blocked, must_change_password FROM account WHERE id = ?1",
         )?

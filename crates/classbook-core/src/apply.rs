@@ -12,7 +12,7 @@ use classbook_domain::op::{Effect, Op, OpKind, Write};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Whether an op was new to this journal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,20 +25,53 @@ const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc, en
     hash, kind, entity, entity_id, lesson_id, student_id, payload, voided)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
-/// Store `op` in the log and apply it to the state, inside the caller's transaction.
-pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
-    let known: Option<String> = conn
-        .prepare_cached("SELECT hash FROM op WHERE id = ?1")?
-        .query_row([op.id.to_string()], |r| r.get(0))
+/// The last op of `device` in this journal: (device_seq, hash, stamp).
+pub(crate) fn chain_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
+    let head: Option<(i64, String, String)> = conn
+        .prepare_cached("SELECT device_seq, hash, hlc FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1")?
+        .query_row([device.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
-    if let Some(hash) = known {
-        if hash != op.hash {
-            return Err(JournalError::Corrupt(format!("операция {} пришла с другим содержимым", op.id)));
-        }
-        return Ok(Applied::Duplicate);
-    }
+    head.map(|(seq, hash, hlc)| {
+        let hlc = hlc.parse::<Hlc>().map_err(|e| JournalError::Corrupt(format!("{e}")))?;
+        Ok((seq as u64, hash, hlc))
+    })
+    .transpose()
+}
+
+/// Store an op made on this PC a moment ago (sealed by the caller, so its
+/// hash is not checked again) and apply it.
+pub(crate) fn apply_own(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
+    store_and_apply(conn, op, received_at, false)
+}
+
+/// Store an op from elsewhere and apply it, unless this journal has it.
+pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
     if !op.hash_is_valid() {
         return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
+    }
+    store_and_apply(conn, op, received_at, true)
+}
+
+/// Store `op` in the log and apply it to the state, inside the caller's transaction.
+fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, may_be_known: bool) -> Result<Applied> {
+    // An op is known by its place in its device's hash chain. One made here
+    // just now takes the next place (and the UNIQUE constraint guards it).
+    let device = op.device.to_string();
+    let known: Option<String> = if !may_be_known {
+        None
+    } else {
+        conn.prepare_cached("SELECT hash FROM op WHERE device = ?1 AND device_seq = ?2")?
+            .query_row(params![device, op.device_seq as i64], |r| r.get(0))
+            .optional()?
+    };
+    if let Some(hash) = known {
+        if hash != op.hash {
+            return Err(JournalError::Corrupt(format!(
+                "устройство {} прислало две разные операции под номером {}",
+                op.device, op.device_seq
+            )));
+        }
+        return Ok(Applied::Duplicate);
     }
     let effect = op.kind.effect().map_err(|e| JournalError::Invalid(e.to_string()))?;
     let hlc = op.hlc.encode();
@@ -53,32 +86,24 @@ pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
         Effect::Void { .. } => (None, None, None, None),
     };
     let payload = serde_json::to_string(&op.kind).expect("an op kind always serialises");
-    conn.prepare_cached(INSERT_OP)?
-        .execute(params![
-            op.id.to_string(),
-            op.author.to_string(),
-            op.device.to_string(),
-            op.device_seq as i64,
-            hlc,
-            op.entered_at.to_rfc3339(),
-            received_at,
-            op.prev_hash,
-            op.hash,
-            op.kind.name(),
-            entity,
-            entity_id,
-            lesson_id,
-            student_id,
-            payload,
-            voided,
-        ])
-        .map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ConstraintViolation) => JournalError::Corrupt(format!(
-                "устройство {} прислало две разные операции под номером {}",
-                op.device, op.device_seq
-            )),
-            _ => e.into(),
-        })?;
+    conn.prepare_cached(INSERT_OP)?.execute(params![
+        op.id.to_string(),
+        op.author.to_string(),
+        device,
+        op.device_seq as i64,
+        hlc,
+        op.entered_at.to_rfc3339(),
+        received_at,
+        op.prev_hash,
+        op.hash,
+        op.kind.name(),
+        entity,
+        entity_id,
+        lesson_id,
+        student_id,
+        payload,
+        voided,
+    ])?;
     match effect {
         Effect::Write(w) if !voided => write_fields(conn, &w, &hlc)?,
         Effect::Write(_) => {}
@@ -113,26 +138,29 @@ fn void(conn: &Connection, op: &Op, account: uuid::Uuid, since_ms: i64) -> Resul
         )?
         .query_map(params![account.to_string(), since], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let records: BTreeSet<(String, String)> = touched.into_iter().collect();
-    for (table, id) in records {
-        rebuild(conn, &table, &id)?;
-    }
-    Ok(())
+    rebuild(conn, touched.into_iter().collect())
 }
 
-/// Recompute one record from the valid ops that wrote it.
-fn rebuild(conn: &Connection, table: &str, id: &str) -> Result<()> {
-    let entity = Entity::ALL
-        .iter()
-        .copied()
-        .find(|e| e.table() == table)
-        .ok_or_else(|| JournalError::Corrupt(format!("неизвестная таблица «{table}» в журнале операций")))?;
-    conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [id])?;
-    let ops: Vec<(String, String)> = conn
-        .prepare_cached("SELECT payload, hlc FROM op WHERE entity_id = ?1 AND voided = 0")?
-        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (payload, hlc) in ops {
+/// Recompute the touched records from the valid ops that wrote them: clear
+/// them, then replay every valid op on them. One pass over the log, which
+/// keeps the log free of a per-record index that every entry would pay for.
+fn rebuild(conn: &Connection, records: BTreeSet<(String, String)>) -> Result<()> {
+    for (table, id) in &records {
+        let entity = Entity::ALL
+            .iter()
+            .copied()
+            .find(|e| e.table() == table)
+            .ok_or_else(|| JournalError::Corrupt(format!("неизвестная таблица «{table}» в журнале операций")))?;
+        conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [id])?;
+    }
+    let ids: HashSet<&str> = records.iter().map(|(_, id)| id.as_str()).collect();
+    let mut stmt = conn.prepare("SELECT entity_id, payload, hlc FROM op WHERE voided = 0 AND entity_id IS NOT NULL")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        if !ids.contains(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?) {
+            continue;
+        }
+        let (payload, hlc): (String, String) = (row.get(1)?, row.get(2)?);
         let kind: OpKind = serde_json::from_str(&payload)
             .map_err(|e| JournalError::Corrupt(format!("нечитаемая операция в журнале: {e}")))?;
         if let Effect::Write(w) = kind.effect().map_err(|e| JournalError::Corrupt(e.to_string()))? {

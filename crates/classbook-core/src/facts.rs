@@ -11,6 +11,29 @@ use classbook_domain::rules::{Actor, LessonFacts, Policy};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 
+/// `WITH class_stay (student_id, class_id, from_date, to_date)`: the stays of
+/// the students ever placed in class `?1`, from the movement book. Each entry
+/// that places a student in a class starts a stay; their next entry
+/// (transfer, withdrawal, graduation) ends it; repaying a debt moves no one.
+/// Only those students' movements are read (through the indexes), not the
+/// whole book.
+macro_rules! with_class_stay {
+    () => {
+        "WITH stay AS (
+            SELECT m.student_id, m.class_id, m.kind, m.date AS from_date,
+                   LEAD(m.date) OVER (PARTITION BY m.student_id ORDER BY m.date, m.id) AS to_date
+            FROM movement m
+            WHERE m.student_id IN (SELECT student_id FROM movement WHERE class_id = ?1)
+              AND m.kind IS NOT NULL AND m.kind <> 'debt_repaid'
+        ),
+        class_stay AS (
+            SELECT student_id, class_id, from_date, to_date FROM stay
+            WHERE class_id = ?1 AND kind IN ('enrol', 'transfer', 'conditional_transfer', 'repeat_year')
+        )
+        "
+    };
+}
+
 /// Where a lesson belongs, besides the facts the rules use.
 #[derive(Clone, Debug)]
 pub(crate) struct LessonPlace {
@@ -139,7 +162,7 @@ impl Writer<'_> {
                 .query_row(params![group.to_string(), sid], |r| r.get(0))?);
         }
         // The student's latest movement up to the date says where they were
-        // (the same rule as the `class_stay` view, for one student, via the index).
+        // (the same rule as `with_class_stay!`, for one student).
         let latest: Option<(String, Option<String>)> = self
             .tx
             .prepare_cached(

@@ -36,8 +36,14 @@ impl Journal {
                 id
             }
         };
-        let clock = match local_get(&conn, "clock")? {
-            Some(text) => Clock::resume(text.parse().map_err(|e| JournalError::Corrupt(format!("{e}")))?),
+        // The clock resumes after the latest stamp this PC made or saw: its
+        // own last op (not saved separately, to keep each entry's commit
+        // small) or the remote stamps saved with each batch it applied.
+        let parse = |text: String| text.parse::<Hlc>().map_err(|e| JournalError::Corrupt(format!("{e}")));
+        let seen = local_get(&conn, "clock")?.map(parse).transpose()?;
+        let own = apply::chain_head(&conn, device)?.map(|(_, _, hlc)| hlc);
+        let clock = match seen.into_iter().chain(own).max() {
+            Some(last) => Clock::resume(Hlc { device, ..last }),
             None => Clock::new(device),
         };
         Ok(Journal { conn, path: path.to_owned(), device, clock, fixed_now: None })
@@ -84,11 +90,8 @@ impl Journal {
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let head: Option<(i64, String)> = tx
-            .prepare_cached("SELECT device_seq, hash FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1")?
-            .query_row([self.device.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let (seq, prev_hash) = head.map(|(s, h)| (s as u64, h)).unwrap_or((0, String::new()));
+        let (seq, prev_hash) =
+            apply::chain_head(&tx, self.device)?.map(|(seq, hash, _)| (seq, hash)).unwrap_or((0, String::new()));
         let mut writer = Writer {
             tx,
             device: self.device,
@@ -99,8 +102,6 @@ impl Journal {
             received_at: now.to_rfc3339(),
         };
         let value = work(&mut writer)?;
-        let last = writer.clock.last();
-        local_set(&writer.tx, "clock", &last.encode())?;
         writer.tx.commit()?;
         Ok(value)
     }
@@ -140,7 +141,7 @@ pub(crate) struct Writer<'a> {
 }
 
 impl Writer<'_> {
-    /// Append an op by `author` made now, apply it, and queue it for sync.
+    /// Append an op by `author` made now and apply it; it waits in the outbox.
     pub fn record(&mut self, author: Uuid, kind: OpKind) -> Result<Op> {
         let at = self.now;
         self.record_at(author, at, kind)
@@ -162,8 +163,8 @@ impl Writer<'_> {
             kind,
         }
         .seal();
-        apply::apply(&self.tx, &op, &self.received_at)?;
-        self.tx.prepare_cached("INSERT INTO outbox (op_id) VALUES (?1)")?.execute([op.id.to_string()])?;
+        // In the outbox by being this device's op past the push cursor.
+        apply::apply_own(&self.tx, &op, &self.received_at)?;
         self.prev_hash = op.hash.clone();
         Ok(op)
     }

@@ -10,6 +10,7 @@ mod db;
 pub mod demo;
 mod entries;
 mod error;
+#[macro_use]
 mod facts;
 mod history;
 mod journal;
@@ -20,7 +21,7 @@ mod stats;
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
 pub use apply::Applied;
-pub use db::SCHEMA_VERSION;
+pub use db::{SCHEMA_VERSION, configure as configure_connection};
 pub use entries::MarkInput;
 pub use error::{JournalError, Result};
 pub use history::Change;

@@ -107,11 +107,14 @@ pub(crate) fn short_name(surname: &str, first: &str, patronymic: &str) -> String
     format!("{surname}{}{}", initial(first), initial(patronymic))
 }
 
-const STUDENTS_OF_CLASS: &str = "SELECT s.id, s.surname, s.first_name, COALESCE(s.patronymic, ''), MAX(cs.to_date)
+const STUDENTS_OF_CLASS: &str = concat!(
+    with_class_stay!(),
+    "SELECT s.id, s.surname, s.first_name, COALESCE(s.patronymic, ''), MAX(cs.to_date)
     FROM class_stay cs JOIN student s ON s.id = cs.student_id
-    WHERE cs.class_id = ?1 AND cs.from_date <= ?3 AND (cs.to_date IS NULL OR cs.to_date > ?2)
+    WHERE cs.from_date <= ?3 AND (cs.to_date IS NULL OR cs.to_date > ?2)
     GROUP BY s.id
-    ORDER BY s.surname, s.first_name, s.patronymic";
+    ORDER BY s.surname, s.first_name, s.patronymic"
+);
 
 const STUDENTS_OF_GROUP: &str = "SELECT s.id, s.surname, s.first_name, COALESCE(s.patronymic, ''), NULL
     FROM group_member g JOIN student s ON s.id = g.student_id

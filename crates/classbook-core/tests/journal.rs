@@ -252,3 +252,27 @@ fn class_results_follow_the_finals() {
     let results = school.journal.class_results(&director, class, q1).unwrap();
     assert_eq!(results.success_rate, Some(100.0));
 }
+
+#[test]
+fn the_clock_never_goes_back_across_restarts() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let first = school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap();
+    let path = school.journal.path().to_owned();
+    let now = school.journal.now();
+    let next = mark(&school, 4, 1, "4");
+    drop(school.journal);
+
+    // The PC's clock is now a day behind; the next entry still orders after the last.
+    let mut journal = classbook_core::Journal::open(&path).unwrap();
+    journal.set_fixed_now(Some(now - chrono::Duration::days(1)));
+    let second = journal.set_mark(&petrova, next).unwrap();
+    let stamp = |mark: uuid::Uuid| -> String {
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .query_row("SELECT hlc FROM op WHERE entity_id = ?1", [mark.to_string()], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(stamp(second) > stamp(first), "{} should order after {}", stamp(second), stamp(first));
+    assert!(journal.check_integrity().unwrap().is_ok());
+}
