@@ -51,6 +51,26 @@ fn accounts_from_the_command_line() {
 
     let out = classbook(&db, &["users", "list"], &[]);
     assert!(stdout(&out).contains("стартовый пароль"), "{}", stdout(&out));
+
+    // The administrator sets a real password, then works under it.
+    let wrong = [("CLASSBOOK_PASSWORD", "not-it"), ("CLASSBOOK_NEW_PASSWORD", "Zavuch-2026!")];
+    let out = classbook(&db, &["users", "passwd", "admin"], &wrong);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Неверный логин или пароль"), "{}", stderr(&out));
+    let change = [("CLASSBOOK_PASSWORD", start.as_str()), ("CLASSBOOK_NEW_PASSWORD", "Zavuch-2026!")];
+    let out = classbook(&db, &["users", "passwd", "admin"], &change);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = classbook(
+        &db,
+        &["users", "add", "petrova", "--role", "teacher"],
+        &[("CLASSBOOK_ADMIN_PASSWORD", "Zavuch-2026!")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = classbook(&db, &["users", "list"], &[]);
+    let list = stdout(&out);
+    let admin = list.lines().find(|l| l.starts_with("admin ")).unwrap();
+    assert!(!admin.contains("стартовый пароль"), "{list}");
+    assert!(list.lines().any(|l| l.starts_with("petrova ") && l.contains("стартовый пароль")), "{list}");
 }
 
 #[test]

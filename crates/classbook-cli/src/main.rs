@@ -67,6 +67,9 @@ enum UsersCommand {
         #[arg(long, default_value = "admin")]
         admin: String,
     },
+    /// Сменить свой пароль (в том числе стартовый). Пароли берутся из
+    /// CLASSBOOK_PASSWORD и CLASSBOOK_NEW_PASSWORD или запрашиваются
+    Passwd { login: String },
 }
 
 fn main() {
@@ -129,16 +132,23 @@ fn demo(journal: &mut Journal, seed: u64, classes: usize, students: usize) -> Re
 }
 
 fn admin_session(journal: &mut Journal, login: &str) -> Result<Session> {
-    let password = match std::env::var("CLASSBOOK_ADMIN_PASSWORD") {
-        Ok(password) => password,
-        Err(_) => rpassword::prompt_password(format!("Пароль администратора «{login}»: "))
-            .context("не удалось прочитать пароль: задайте его в переменной CLASSBOOK_ADMIN_PASSWORD")?,
-    };
+    let password = secret("CLASSBOOK_ADMIN_PASSWORD", &format!("Пароль администратора «{login}»: "))?;
     let session = journal.login(login, &password)?;
     if session.must_change_password {
-        bail!("у администратора «{login}» стартовый пароль: сначала смените его при входе в приложение");
+        bail!(
+            "у администратора «{login}» стартовый пароль: сначала смените его командой classbook users passwd {login}"
+        );
     }
     Ok(session)
+}
+
+/// A password from `var`, else asked for without echo.
+fn secret(var: &str, prompt: &str) -> Result<String> {
+    match std::env::var(var) {
+        Ok(value) => Ok(value),
+        Err(_) => rpassword::prompt_password(prompt)
+            .with_context(|| format!("не удалось прочитать пароль: задайте его в переменной {var}")),
+    }
 }
 
 fn users(journal: &mut Journal, command: UsersCommand) -> Result<()> {
@@ -195,6 +205,19 @@ fn users(journal: &mut Journal, command: UsersCommand) -> Result<()> {
             let password = journal.reset_password(&session, &login)?;
             println!("Новый стартовый пароль для «{}»: {password}", login.to_lowercase());
             println!("При входе пароль нужно будет сменить.");
+            Ok(())
+        }
+        UsersCommand::Passwd { login } => {
+            let old = secret("CLASSBOOK_PASSWORD", &format!("Текущий пароль «{login}»: "))?;
+            let mut session = journal.login(&login, &old)?;
+            let new = secret("CLASSBOOK_NEW_PASSWORD", "Новый пароль: ")?;
+            if std::env::var_os("CLASSBOOK_NEW_PASSWORD").is_none()
+                && rpassword::prompt_password("Новый пароль ещё раз: ").context("не удалось прочитать пароль")? != new
+            {
+                bail!("пароли не совпадают: пароль не изменён, повторите команду");
+            }
+            journal.change_password(&mut session, &old, &new)?;
+            println!("Пароль «{}» изменён.", login.to_lowercase());
             Ok(())
         }
     }
