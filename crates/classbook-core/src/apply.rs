@@ -12,7 +12,7 @@ use classbook_domain::op::{Effect, Op, OpKind, Write};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Whether an op was new to this journal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,23 +41,54 @@ pub(crate) fn chain_head(conn: &Connection, device: uuid::Uuid) -> Result<Option
 /// Store an op made on this PC a moment ago (sealed by the caller, so its
 /// hash is not checked again) and apply it.
 pub(crate) fn apply_own(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
-    store_and_apply(conn, op, received_at, false)
+    store_and_apply(conn, op, received_at, Lookups { duplicate: false, void: true })
 }
 
-/// Store an op from elsewhere and apply it, unless this journal has it.
-pub fn apply(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
-    if !op.hash_is_valid() {
-        return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
+/// Applies remote ops inside one transaction, remembering what it learns on
+/// the way so each op costs fewer lookups: every device's last stored place in
+/// its chain (an op past it cannot be a duplicate) and whether a void is in force.
+pub(crate) struct RemoteBatch {
+    heads: HashMap<uuid::Uuid, u64>,
+    voids: bool,
+}
+
+impl RemoteBatch {
+    pub fn new(conn: &Connection) -> Result<RemoteBatch> {
+        let voids = conn.query_row("SELECT EXISTS (SELECT 1 FROM void)", [], |r| r.get(0))?;
+        Ok(RemoteBatch { heads: HashMap::new(), voids })
     }
-    store_and_apply(conn, op, received_at, true)
+
+    /// Store an op from elsewhere and apply it, unless this journal has it.
+    pub fn apply(&mut self, conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
+        if !op.hash_is_valid() {
+            return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
+        }
+        let head = match self.heads.get(&op.device) {
+            Some(head) => *head,
+            None => chain_head(conn, op.device)?.map_or(0, |(seq, _, _)| seq),
+        };
+        let lookups = Lookups { duplicate: op.device_seq <= head, void: self.voids };
+        let applied = store_and_apply(conn, op, received_at, lookups)?;
+        self.heads.insert(op.device, head.max(op.device_seq));
+        self.voids |= matches!(op.kind, OpKind::VoidOps(_));
+        Ok(applied)
+    }
+}
+
+/// Which lookups storing an op needs.
+struct Lookups {
+    /// Whether the log may already hold an op at this place of the chain.
+    duplicate: bool,
+    /// Whether a void may be in force against the op's author.
+    void: bool,
 }
 
 /// Store `op` in the log and apply it to the state, inside the caller's transaction.
-fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, may_be_known: bool) -> Result<Applied> {
-    // An op is known by its place in its device's hash chain. One made here
-    // just now takes the next place (and the UNIQUE constraint guards it).
+fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, lookups: Lookups) -> Result<Applied> {
+    // An op is known by its place in its device's hash chain; one past the
+    // device's last stored place is new (and the UNIQUE constraint guards it).
     let device = op.device.to_string();
-    let known: Option<String> = if !may_be_known {
+    let known: Option<String> = if !lookups.duplicate {
         None
     } else {
         conn.prepare_cached("SELECT hash FROM op WHERE device = ?1 AND device_seq = ?2")?
@@ -75,7 +106,7 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, may_be_known: 
     }
     let effect = op.kind.effect().map_err(|e| JournalError::Invalid(e.to_string()))?;
     let hlc = op.hlc.encode();
-    let voided = matches!(effect, Effect::Write(_)) && is_voided(conn, op)?;
+    let voided = matches!(effect, Effect::Write(_)) && lookups.void && is_voided(conn, op)?;
     let (entity, entity_id, lesson_id, student_id) = match &effect {
         Effect::Write(w) => {
             let field =

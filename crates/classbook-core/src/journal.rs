@@ -113,8 +113,9 @@ impl Journal {
         let received_at = now.to_rfc3339();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut new = 0;
+        let mut batch = apply::RemoteBatch::new(&tx)?;
         for op in ops {
-            if apply::apply(&tx, op, &received_at)? == Applied::New {
+            if batch.apply(&tx, op, &received_at)? == Applied::New {
                 new += 1;
             }
             self.clock.observe(op.hlc, now.timestamp_millis());
