@@ -252,7 +252,7 @@ fn stats(journal: &Journal) -> Result<()> {
     let integrity = journal.check_integrity()?;
     if integrity.is_ok() {
         println!(
-            "Проверка целостности: в порядке (файл SQLite цел; проверено {} операций в цепочках {} устройств)",
+            "Проверка целостности: в порядке (файл SQLite цел; проверено операций: {}, цепочек устройств: {})",
             integrity.ops_checked, integrity.devices
         );
         Ok(())
