@@ -117,24 +117,33 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, lookups: Looku
         Effect::Void { .. } => (None, None, None, None),
     };
     let payload = serde_json::to_string(&op.kind).expect("an op kind always serialises");
-    conn.prepare_cached(INSERT_OP)?.execute(params![
-        op.id.to_string(),
-        op.author.to_string(),
-        device,
-        op.device_seq as i64,
-        hlc,
-        op.entered_at.to_rfc3339(),
-        received_at,
-        op.prev_hash,
-        op.hash,
-        op.kind.name(),
-        entity,
-        entity_id,
-        lesson_id,
-        student_id,
-        payload,
-        voided,
-    ])?;
+    conn.prepare_cached(INSERT_OP)?
+        .execute(params![
+            op.id.to_string(),
+            op.author.to_string(),
+            device,
+            op.device_seq as i64,
+            hlc,
+            op.entered_at.to_rfc3339(),
+            received_at,
+            op.prev_hash,
+            op.hash,
+            op.kind.name(),
+            entity,
+            entity_id,
+            lesson_id,
+            student_id,
+            payload,
+            voided,
+        ])
+        .map_err(|e| match e.sqlite_error_code() {
+            // Only reachable when the chain head said "new" but the place is taken.
+            Some(rusqlite::ErrorCode::ConstraintViolation) => JournalError::Corrupt(format!(
+                "устройство {} прислало две разные операции под номером {}",
+                op.device, op.device_seq
+            )),
+            _ => e.into(),
+        })?;
     match effect {
         Effect::Write(w) if !voided => write_fields(conn, &w, &hlc)?,
         Effect::Write(_) => {}

@@ -20,7 +20,6 @@ mod stats;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
-pub use apply::Applied;
 pub use db::{SCHEMA_VERSION, configure as configure_connection};
 pub use entries::MarkInput;
 pub use error::{JournalError, Result};
