@@ -190,13 +190,11 @@ CREATE TABLE mark (
     deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX mark_lesson ON mark (lesson_id, student_id);
-CREATE INDEX mark_student ON mark (student_id);
 CREATE TABLE attendance (
     id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',
     lesson_id TEXT, student_id TEXT, code TEXT, reason TEXT
 );
 CREATE INDEX attendance_lesson ON attendance (lesson_id, student_id);
-CREATE INDEX attendance_student ON attendance (student_id);
 CREATE TABLE final_mark (
     id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',
     student_id TEXT, subject_id TEXT, period_id TEXT, value TEXT, deferred_until TEXT

@@ -14,7 +14,8 @@
 //! cargo bench -p classbook-core --bench apply_ops
 //!
 //! `CLASSBOOK_BENCH_BATCH=10000` changes the batch size (and the benchmark's
-//! id, `apply_ops/apply_remote_100k_batches_of_10000`).
+//! id, `apply_ops/apply_remote_100k_batches_of_10000`); `CLASSBOOK_BENCH_KEEP=PATH`
+//! keeps a copy of the resulting journal for inspection (e.g. with `dbstat`).
 
 mod common;
 
@@ -205,6 +206,10 @@ fn apply_all(ops: &[Op], batch_size: usize, batches: &mut Latencies) -> Duration
     }
     let took = start.elapsed();
     assert_eq!(new, ops.len(), "every op is new to a fresh journal");
+    if let Some(keep) = std::env::var_os("CLASSBOOK_BENCH_KEEP") {
+        drop(journal);
+        std::fs::copy(dir.path().join("journal.db"), keep).expect("copy the journal to CLASSBOOK_BENCH_KEEP");
+    }
     took
 }
 

@@ -135,8 +135,7 @@ impl Raw {
                 lesson_id TEXT, student_id TEXT, value TEXT, work_type_id TEXT, comment TEXT,
                 deleted INTEGER NOT NULL DEFAULT 0
              );
-             CREATE INDEX mark_lesson ON mark (lesson_id, student_id);
-             CREATE INDEX mark_student ON mark (student_id);",
+             CREATE INDEX mark_lesson ON mark (lesson_id, student_id);",
         )
         .unwrap();
         let mut raw = Raw {

@@ -13,6 +13,7 @@ use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, LazyLock, Mutex};
 
 /// Whether an op was new to this journal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,20 +237,18 @@ impl Clocks {
 
 fn write_fields(conn: &Connection, write: &Write, stamp: &str) -> Result<()> {
     let entity = write.entity;
-    let table = entity.table();
     let id = write.id.to_string();
     // Table and column names come from the static schema in
     // classbook_domain::entity, never from input; values are bound.
-    let current: Option<String> = conn
-        .prepare_cached(&format!("SELECT clocks FROM {table} WHERE id = ?1"))?
-        .query_row([&id], |r| r.get(0))
-        .optional()?;
+    let current: Option<String> =
+        conn.prepare_cached(select_clocks_sql(entity))?.query_row([&id], |r| r.get(0)).optional()?;
     let mut clocks = match current {
         Some(text) => Clocks::parse(&text)?,
         None => Clocks::default(),
     };
-    let mut columns = Vec::with_capacity(write.fields.len());
-    let mut values: Vec<SqlValue> = Vec::with_capacity(write.fields.len() + 2);
+    // The fields this op wins, in schema order, so one statement serves every
+    // write of the same shape.
+    let mut won: Vec<(usize, &Value)> = Vec::with_capacity(write.fields.len());
     for (field, value) in &write.fields {
         let position = entity.fields().iter().position(|f| f == field).expect("effects name schema fields");
         let bit = 1u64 << position;
@@ -257,32 +256,53 @@ fn write_fields(conn: &Connection, write: &Write, stamp: &str) -> Result<()> {
             continue;
         }
         clocks.set(bit, stamp);
-        columns.push(*field);
-        values.push(sql_value(value));
+        won.push((position, value));
     }
-    if columns.is_empty() {
+    if won.is_empty() {
         return Ok(());
     }
+    won.sort_by_key(|(position, _)| *position);
+    let mask = won.iter().fold(0u64, |mask, (position, _)| mask | 1 << position);
     let clocks_text = serde_json::to_string(&clocks.0).expect("clocks serialise");
-    let mut sql = format!("INSERT INTO {table} (id, clocks");
-    for c in &columns {
-        sql.push_str(", ");
-        sql.push_str(c);
-    }
-    sql.push_str(") VALUES (?1, ?2");
-    for i in 0..columns.len() {
-        sql.push_str(&format!(", ?{}", i + 3));
-    }
-    sql.push_str(") ON CONFLICT (id) DO UPDATE SET clocks = excluded.clocks");
-    for c in &columns {
-        sql.push_str(&format!(", {c} = excluded.{c}"));
-    }
-    let mut all = Vec::with_capacity(values.len() + 2);
-    all.push(SqlValue::Text(id));
-    all.push(SqlValue::Text(clocks_text));
-    all.extend(values);
-    conn.prepare_cached(&sql)?.execute(rusqlite::params_from_iter(all))?;
+    let mut values = Vec::with_capacity(won.len() + 2);
+    values.push(SqlValue::Text(id));
+    values.push(SqlValue::Text(clocks_text));
+    values.extend(won.into_iter().map(|(_, value)| sql_value(value)));
+    conn.prepare_cached(&upsert_sql(entity, mask))?.execute(rusqlite::params_from_iter(values))?;
     Ok(())
+}
+
+fn select_clocks_sql(entity: Entity) -> &'static str {
+    static SQL: LazyLock<HashMap<Entity, String>> = LazyLock::new(|| {
+        Entity::ALL.iter().map(|e| (*e, format!("SELECT clocks FROM {} WHERE id = ?1", e.table()))).collect()
+    });
+    &SQL[&entity]
+}
+
+/// `INSERT … ON CONFLICT DO UPDATE` of the fields in `mask` (bits are field
+/// positions), built once per shape: formatting it per op cost more than
+/// running it.
+fn upsert_sql(entity: Entity, mask: u64) -> Arc<str> {
+    /// Statements by (entity, field mask).
+    type Upserts = HashMap<(Entity, u64), Arc<str>>;
+    static SQL: LazyLock<Mutex<Upserts>> = LazyLock::new(Default::default);
+    let mut cache = SQL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    cache
+        .entry((entity, mask))
+        .or_insert_with(|| {
+            let columns: Vec<&str> =
+                entity.fields().iter().enumerate().filter(|(i, _)| mask & 1 << i != 0).map(|(_, f)| *f).collect();
+            let names: String = columns.iter().map(|c| format!(", {c}")).collect();
+            let params: String = (0..columns.len()).map(|i| format!(", ?{}", i + 3)).collect();
+            let updates: String = columns.iter().map(|c| format!(", {c} = excluded.{c}")).collect();
+            format!(
+                "INSERT INTO {table} (id, clocks{names}) VALUES (?1, ?2{params})
+                 ON CONFLICT (id) DO UPDATE SET clocks = excluded.clocks{updates}",
+                table = entity.table()
+            )
+            .into()
+        })
+        .clone()
 }
 
 fn sql_value(value: &Value) -> SqlValue {

@@ -24,7 +24,31 @@ impl Hlc {
     /// A fixed-width text form whose byte order equals the stamp order, so
     /// SQLite can compare stamps as plain strings.
     pub fn encode(&self) -> String {
-        format!("{:013}-{:08x}-{}", self.wall_ms.max(0), self.counter, self.device.hyphenated())
+        let wall = self.wall_ms.max(0) as u64;
+        if wall >= 10_000_000_000_000 {
+            // Past the year 2286; the width grows and order by text breaks.
+            return Self::encode_with_format(wall, self.counter, self.device);
+        }
+        // Written by hand: every applied op encodes a stamp, and `format!`
+        // was a tenth of the time of applying one.
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 59];
+        let mut rest = wall;
+        for digit in text[..13].iter_mut().rev() {
+            *digit = b'0' + (rest % 10) as u8;
+            rest /= 10;
+        }
+        text[13] = b'-';
+        for (i, digit) in text[14..22].iter_mut().enumerate() {
+            *digit = HEX[(self.counter >> (28 - 4 * i) & 0xf) as usize];
+        }
+        text[22] = b'-';
+        self.device.hyphenated().encode_lower(&mut text[23..]);
+        String::from_utf8(text.to_vec()).expect("digits, hex and a hyphenated uuid are ASCII")
+    }
+
+    fn encode_with_format(wall: u64, counter: u32, device: Uuid) -> String {
+        format!("{wall:013}-{counter:08x}-{}", device.hyphenated())
     }
 }
 
@@ -120,6 +144,22 @@ mod tests {
     }
 
     proptest! {
+        /// The hand-written encoding is the documented format, and its text
+        /// order is the stamps' order.
+        #[test]
+        fn encoding_matches_the_format_and_orders_like_stamps(
+            a in (0i64..20_000_000_000_000, any::<u32>(), any::<u128>()),
+            b in (0i64..20_000_000_000_000, any::<u32>(), any::<u128>()),
+        ) {
+            let a = Hlc { wall_ms: a.0, counter: a.1, device: Uuid::from_u128(a.2) };
+            let b = Hlc { wall_ms: b.0, counter: b.1, device: Uuid::from_u128(b.2) };
+            prop_assert_eq!(a.encode(), Hlc::encode_with_format(a.wall_ms as u64, a.counter, a.device));
+            prop_assert_eq!(a.encode().parse::<Hlc>().unwrap(), a);
+            if a.wall_ms < 10_000_000_000_000 && b.wall_ms < 10_000_000_000_000 {
+                prop_assert_eq!(a.cmp(&b), a.encode().cmp(&b.encode()));
+            }
+        }
+
         /// A clock that jumps back (a PC with a wrong clock, a time sync)
         /// still never issues a stamp that is not greater than the last one.
         #[test]

@@ -5,7 +5,7 @@
 
 use crate::entity::Entity;
 use crate::hlc::Hlc;
-use crate::ids::derived_id;
+use crate::ids::{dated_id, derived_id, derived_id_near};
 use crate::model::{AttendanceCode, ConsentStatus, LessonStatus, MovementKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -155,10 +155,11 @@ pub struct ScheduleLesson {
 
 impl ScheduleLesson {
     /// Lessons from the timetable get ids from their natural key, so two PCs
-    /// producing the same week of lessons offline do not double them.
+    /// producing the same week of lessons offline do not double them; the
+    /// ids sort by date (see `ids::dated_id`).
     pub fn natural_id(class_or_group: Uuid, subject_id: Uuid, date: NaiveDate, number: u8) -> Uuid {
         let day = Uuid::from_u128(((date.num_days_from_ce() as u128) << 8) | number as u128);
-        derived_id("lesson", &[class_or_group, subject_id, day])
+        dated_id(date, "lesson", &[class_or_group, subject_id, day])
     }
 }
 
@@ -285,8 +286,9 @@ pub struct VoidOps {
     pub reason: String,
 }
 
+/// Entries of a lesson get ids that sort next to the lesson's.
 pub fn attendance_id(lesson_id: Uuid, student_id: Uuid) -> Uuid {
-    derived_id("attendance", &[lesson_id, student_id])
+    derived_id_near(lesson_id, "attendance", &[lesson_id, student_id])
 }
 
 pub fn final_mark_id(student_id: Uuid, subject_id: Uuid, period_id: Uuid) -> Uuid {
@@ -294,7 +296,7 @@ pub fn final_mark_id(student_id: Uuid, subject_id: Uuid, period_id: Uuid) -> Uui
 }
 
 pub fn individual_homework_id(lesson_id: Uuid, student_id: Uuid) -> Uuid {
-    derived_id("individual_homework", &[lesson_id, student_id])
+    derived_id_near(lesson_id, "individual_homework", &[lesson_id, student_id])
 }
 
 pub fn consent_id(person_id: Uuid) -> Uuid {

@@ -16,7 +16,7 @@ use super::topics::{ItemKind, homework};
 use super::{Out, at};
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use classbook_domain::grades::{forecast, min_marks_for_final, weekly_hours, weighted_average};
-use classbook_domain::ids::derived_id;
+use classbook_domain::ids::derived_id_near;
 use classbook_domain::model::{AttendanceCode, LessonStatus};
 use classbook_domain::op::{
     ClosePeriod, DeleteMark, OpKind, ScheduleLesson, SetAbsenceReason, SetAttendance, SetFinalMark, SetHomework,
@@ -709,7 +709,7 @@ impl<'a, R: Rng> Journal<'a, R> {
                 0
             }
         };
-        let mark_id = derived_id("demo_mark", &[ctx.lesson_id, st.id, Uuid::from_u128(k as u128)]);
+        let mark_id = derived_id_near(ctx.lesson_id, "demo_mark", &[ctx.lesson_id, st.id, Uuid::from_u128(k as u128)]);
         let level = st.ability + self.subject_offset[s as usize * SUBJECTS.len() + ctx.subject] as f64;
         let pass_fail = SUBJECTS[ctx.subject].pass_fail;
         let delta = match wt {
