@@ -11,6 +11,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use uuid::Uuid;
 
+/// mimalloc rather than the system allocator: applying and storing ops
+/// allocates many small strings, and glibc's malloc was a fifth of the time
+/// of applying a batch of remote ops (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "classbook", version, about = "Электронный классный журнал Classbook: обслуживание файла журнала")]
 struct Cli {

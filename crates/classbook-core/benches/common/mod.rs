@@ -16,6 +16,11 @@ use std::time::{Duration, Instant};
 use tempfile::TempDir;
 use uuid::Uuid;
 
+/// The allocator the Classbook binaries use (see `classbook-cli`), so the
+/// benchmarks measure what ships.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Where benchmark files go: `$CLASSBOOK_BENCH_DIR`, else `/var/tmp` (a real
 /// disk on Debian; `/tmp` may be a tmpfs, whose fsync costs nothing).
 pub fn bench_root() -> PathBuf {
