@@ -15,18 +15,19 @@ CREATE TABLE op (
     device_seq   INTEGER NOT NULL,
     hlc          TEXT NOT NULL,
     entered_at   TEXT NOT NULL,            -- RFC 3339, the PC's clock at entry
-    received_at  TEXT NOT NULL,            -- when this PC stored it
-    prev_hash    TEXT NOT NULL,
-    hash         TEXT NOT NULL,
+    received_at  INTEGER NOT NULL,         -- Unix ms when this PC stored it
+    prev_hash    BLOB NOT NULL,            -- 32 bytes of blake3; empty for a device's first op
+    hash         BLOB NOT NULL,
     kind         TEXT NOT NULL,
-    entity       TEXT,                     -- table written (NULL for void_ops)
-    entity_id    TEXT,
     lesson_id    TEXT,                     -- for the change log of cells and lessons
     student_id   TEXT,
     payload      TEXT NOT NULL,            -- JSON of the OpKind
     voided       INTEGER NOT NULL DEFAULT 0,
     UNIQUE (device, device_seq)
 );
+-- Rows are kept small on purpose: a remote batch's cost is mostly the bytes
+-- it writes, and the op row is most of them (hashes as bytes, no columns that
+-- only repeat the payload).
 -- The one index on `op` besides the chain (every entry pays for each index):
 -- a cell's and a lesson's change log. Voiding an
 -- account scans the log instead; it is rare and done by an administrator.
@@ -34,7 +35,7 @@ CREATE INDEX op_cell ON op (lesson_id, student_id);
 
 CREATE TRIGGER op_is_append_only
 BEFORE UPDATE OF id, author, device, device_seq, hlc, entered_at, received_at, prev_hash, hash, kind,
-                 entity, entity_id, lesson_id, student_id, payload ON op
+                 lesson_id, student_id, payload ON op
 BEGIN
     SELECT RAISE(ABORT, 'журнал операций только дополняется: изменять записи в нём нельзя');
 END;

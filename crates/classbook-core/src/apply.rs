@@ -8,11 +8,11 @@
 use crate::error::{JournalError, Result};
 use classbook_domain::entity::Entity;
 use classbook_domain::hlc::Hlc;
-use classbook_domain::op::{Effect, Op, OpKind, Write};
+use classbook_domain::op::{Effect, Op, OpKind, Write, hash_from_bytes, hash_to_bytes};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex};
 
 /// Whether an op was new to this journal.
@@ -23,14 +23,26 @@ pub enum Applied {
 }
 
 const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc, entered_at, received_at, prev_hash,
-    hash, kind, entity, entity_id, lesson_id, student_id, payload, voided)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    hash, kind, lesson_id, student_id, payload, voided)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+
+/// An op's hash as stored (32 bytes), or a corruption error naming the op.
+fn stored_hash(op: &Op, hex: &str) -> Result<Vec<u8>> {
+    hash_to_bytes(hex).ok_or_else(|| JournalError::Corrupt(format!("у операции {} неверная запись хеша", op.id)))
+}
+
+/// Stored hash bytes back in their text form.
+fn hash_text(bytes: &[u8]) -> rusqlite::Result<String> {
+    hash_from_bytes(bytes).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, "повреждён хеш операции".into())
+    })
+}
 
 /// The last op of `device` in this journal: (device_seq, hash, stamp).
 pub(crate) fn chain_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
     let head: Option<(i64, String, String)> = conn
         .prepare_cached("SELECT device_seq, hash, hlc FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1")?
-        .query_row([device.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_row([uuid_text(device)], |r| Ok((r.get(0)?, hash_text(r.get_ref(1)?.as_blob()?)?, r.get(2)?)))
         .optional()?;
     head.map(|(seq, hash, hlc)| {
         let hlc = hlc.parse::<Hlc>().map_err(|e| JournalError::Corrupt(format!("{e}")))?;
@@ -41,7 +53,7 @@ pub(crate) fn chain_head(conn: &Connection, device: uuid::Uuid) -> Result<Option
 
 /// Store an op made on this PC a moment ago (sealed by the caller, so its
 /// hash is not checked again) and apply it.
-pub(crate) fn apply_own(conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
+pub(crate) fn apply_own(conn: &Connection, op: &Op, received_at: i64) -> Result<Applied> {
     store_and_apply(conn, op, received_at, Lookups { duplicate: false, void: true })
 }
 
@@ -60,7 +72,7 @@ impl RemoteBatch {
     }
 
     /// Store an op from elsewhere and apply it, unless this journal has it.
-    pub fn apply(&mut self, conn: &Connection, op: &Op, received_at: &str) -> Result<Applied> {
+    pub fn apply(&mut self, conn: &Connection, op: &Op, received_at: i64) -> Result<Applied> {
         if !op.hash_is_valid() {
             return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
         }
@@ -85,7 +97,7 @@ struct Lookups {
 }
 
 /// Store `op` in the log and apply it to the state, inside the caller's transaction.
-fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, lookups: Lookups) -> Result<Applied> {
+fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, lookups: Lookups) -> Result<Applied> {
     // An op is known by its place in its device's hash chain; one past the
     // device's last stored place is new (and the UNIQUE constraint guards it).
     let device = uuid_text(op.device);
@@ -93,7 +105,7 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, lookups: Looku
         None
     } else {
         conn.prepare_cached("SELECT hash FROM op WHERE device = ?1 AND device_seq = ?2")?
-            .query_row(params![device, op.device_seq as i64], |r| r.get(0))
+            .query_row(params![device, op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
             .optional()?
     };
     if let Some(hash) = known {
@@ -108,14 +120,14 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, lookups: Looku
     let effect = op.kind.effect().map_err(|e| JournalError::Invalid(e.to_string()))?;
     let hlc = op.hlc.encode();
     let voided = matches!(effect, Effect::Write(_)) && lookups.void && is_voided(conn, op)?;
-    let (entity, entity_id, lesson_id, student_id) = match &effect {
+    let (lesson_id, student_id) = match &effect {
         Effect::Write(w) => {
             let field =
                 |name: &str| w.fields.iter().find(|(f, _)| *f == name).and_then(|(_, v)| v.as_str().map(str::to_owned));
             let lesson = if w.entity == Entity::Lesson { Some(uuid_text(w.id)) } else { field("lesson_id") };
-            (Some(w.entity.table()), Some(uuid_text(w.id)), lesson, field("student_id"))
+            (lesson, field("student_id"))
         }
-        Effect::Void { .. } => (None, None, None, None),
+        Effect::Void { .. } => (None, None),
     };
     let payload = serde_json::to_string(&op.kind).expect("an op kind always serialises");
     conn.prepare_cached(INSERT_OP)?
@@ -127,11 +139,9 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: &str, lookups: Looku
             hlc,
             op.entered_at.to_rfc3339(),
             received_at,
-            op.prev_hash,
-            op.hash,
+            stored_hash(op, &op.prev_hash)?,
+            stored_hash(op, &op.hash)?,
             op.kind.name(),
-            entity,
-            entity_id,
             lesson_id,
             student_id,
             payload,
@@ -171,40 +181,44 @@ fn void(conn: &Connection, op: &Op, account: uuid::Uuid, since_ms: i64) -> Resul
     // Stamps sort as text, so "every stamp from this millisecond on" is a
     // comparison with the millisecond's zero-padded prefix.
     let since = format!("{:013}", since_ms.max(0));
-    let touched: Vec<(String, String)> = conn
+    let payloads: Vec<String> = conn
         .prepare_cached(
             "UPDATE op SET voided = 1
              WHERE author = ?1 AND hlc >= ?2 AND voided = 0 AND kind <> 'void_ops'
-             RETURNING entity, entity_id",
+             RETURNING payload",
         )?
-        .query_map(params![account.to_string(), since], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map(params![account.to_string(), since], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    rebuild(conn, touched.into_iter().collect())
+    let mut touched = BTreeSet::new();
+    for payload in &payloads {
+        if let Effect::Write(w) = effect_of(payload)? {
+            touched.insert((w.entity, w.id));
+        }
+    }
+    rebuild(conn, touched)
+}
+
+/// What a stored payload writes.
+fn effect_of(payload: &str) -> Result<Effect> {
+    let kind: OpKind = serde_json::from_str(payload)
+        .map_err(|e| JournalError::Corrupt(format!("нечитаемая операция в журнале: {e}")))?;
+    kind.effect().map_err(|e| JournalError::Corrupt(e.to_string()))
 }
 
 /// Recompute the touched records from the valid ops that wrote them: clear
 /// them, then replay every valid op on them. One pass over the log, which
 /// keeps the log free of a per-record index that every entry would pay for.
-fn rebuild(conn: &Connection, records: BTreeSet<(String, String)>) -> Result<()> {
-    for (table, id) in &records {
-        let entity = Entity::ALL
-            .iter()
-            .copied()
-            .find(|e| e.table() == table)
-            .ok_or_else(|| JournalError::Corrupt(format!("неизвестная таблица «{table}» в журнале операций")))?;
-        conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [id])?;
+fn rebuild(conn: &Connection, records: BTreeSet<(Entity, uuid::Uuid)>) -> Result<()> {
+    for (entity, id) in &records {
+        conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [uuid_text(*id)])?;
     }
-    let ids: HashSet<&str> = records.iter().map(|(_, id)| id.as_str()).collect();
-    let mut stmt = conn.prepare("SELECT entity_id, payload, hlc FROM op WHERE voided = 0 AND entity_id IS NOT NULL")?;
+    let mut stmt = conn.prepare("SELECT payload, hlc FROM op WHERE voided = 0 AND kind <> 'void_ops'")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        if !ids.contains(row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?) {
-            continue;
-        }
-        let (payload, hlc): (String, String) = (row.get(1)?, row.get(2)?);
-        let kind: OpKind = serde_json::from_str(&payload)
-            .map_err(|e| JournalError::Corrupt(format!("нечитаемая операция в журнале: {e}")))?;
-        if let Effect::Write(w) = kind.effect().map_err(|e| JournalError::Corrupt(e.to_string()))? {
+        let (payload, hlc): (String, String) = (row.get(0)?, row.get(1)?);
+        if let Effect::Write(w) = effect_of(&payload)?
+            && records.contains(&(w.entity, w.id))
+        {
             write_fields(conn, &w, &hlc)?;
         }
     }
@@ -337,8 +351,8 @@ pub fn op_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
         device_seq: row.get::<_, i64>(3)? as u64,
         hlc: row.get::<_, String>(4)?.parse::<Hlc>().map_err(bad)?,
         entered_at: chrono::DateTime::parse_from_rfc3339(&row.get::<_, String>(5)?).map_err(bad)?.to_utc(),
-        prev_hash: row.get(6)?,
-        hash: row.get(7)?,
+        prev_hash: hash_text(row.get_ref(6)?.as_blob()?)?,
+        hash: hash_text(row.get_ref(7)?.as_blob()?)?,
         kind: serde_json::from_str(&row.get::<_, String>(8)?).map_err(bad)?,
     })
 }

@@ -35,7 +35,7 @@ const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.ente
 
 const LESSON_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.hlc, o.payload, o.voided
     FROM op o LEFT JOIN account a ON a.id = o.author
-    WHERE o.lesson_id = ?1 AND o.entity = 'lesson'
+    WHERE o.lesson_id = ?1 AND o.student_id IS NULL -- the lesson's own fields, not its cells
     ORDER BY o.hlc";
 
 /// Fields that say which cell a record belongs to, not what it holds.

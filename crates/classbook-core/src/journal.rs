@@ -99,7 +99,7 @@ impl Journal {
             now,
             seq,
             prev_hash,
-            received_at: now.to_rfc3339(),
+            received_at: now.timestamp_millis(),
         };
         let value = work(&mut writer)?;
         writer.tx.commit()?;
@@ -110,12 +110,12 @@ impl Journal {
     /// not queued for sending. Returns how many were new.
     pub fn apply_remote(&mut self, ops: &[Op]) -> Result<usize> {
         let now = self.now();
-        let received_at = now.to_rfc3339();
+        let received_at = now.timestamp_millis();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut new = 0;
         let mut batch = apply::RemoteBatch::new(&tx)?;
         for op in ops {
-            if batch.apply(&tx, op, &received_at)? == Applied::New {
+            if batch.apply(&tx, op, received_at)? == Applied::New {
                 new += 1;
             }
             self.clock.observe(op.hlc, now.timestamp_millis());
@@ -138,7 +138,7 @@ pub(crate) struct Writer<'a> {
     pub now: DateTime<Utc>,
     seq: u64,
     prev_hash: String,
-    received_at: String,
+    received_at: i64,
 }
 
 impl Writer<'_> {
@@ -165,7 +165,7 @@ impl Writer<'_> {
         }
         .seal();
         // In the outbox by being this device's op past the push cursor.
-        apply::apply_own(&self.tx, &op, &self.received_at)?;
+        apply::apply_own(&self.tx, &op, self.received_at)?;
         self.prev_hash = op.hash.clone();
         Ok(op)
     }

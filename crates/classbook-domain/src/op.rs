@@ -72,6 +72,24 @@ impl Op {
     }
 }
 
+/// An op hash as stored: its 32 bytes, or none for the empty `prev_hash` of
+/// a device's first op. `None` when the text is not a hash.
+pub fn hash_to_bytes(hex: &str) -> Option<Vec<u8>> {
+    if hex.is_empty() {
+        return Some(Vec::new());
+    }
+    blake3::Hash::from_hex(hex).ok().map(|hash| hash.as_bytes().to_vec())
+}
+
+/// The text form of stored hash bytes (see [`hash_to_bytes`]).
+pub fn hash_from_bytes(bytes: &[u8]) -> Option<String> {
+    if bytes.is_empty() {
+        return Some(String::new());
+    }
+    let bytes: [u8; 32] = bytes.try_into().ok()?;
+    Some(blake3::Hash::from_bytes(bytes).to_hex().to_string())
+}
+
 /// What applying an op does to the state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
