@@ -13,7 +13,8 @@ CREATE TABLE op (
     author       TEXT NOT NULL,
     device       TEXT NOT NULL,
     device_seq   INTEGER NOT NULL,
-    hlc          TEXT NOT NULL,
+    hlc_ms       INTEGER NOT NULL,         -- the op's clock stamp is (hlc_ms, hlc_counter, device)
+    hlc_counter  INTEGER NOT NULL,
     entered_at   TEXT NOT NULL,            -- RFC 3339, the PC's clock at entry
     received_at  INTEGER NOT NULL,         -- Unix ms when this PC stored it
     prev_hash    BLOB NOT NULL,            -- 32 bytes of blake3; empty for a device's first op
@@ -34,7 +35,7 @@ CREATE TABLE op (
 CREATE INDEX op_cell ON op (lesson_id, student_id);
 
 CREATE TRIGGER op_is_append_only
-BEFORE UPDATE OF id, author, device, device_seq, hlc, entered_at, received_at, prev_hash, hash, kind,
+BEFORE UPDATE OF id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, received_at, prev_hash, hash, kind,
                  lesson_id, student_id, payload ON op
 BEGIN
     SELECT RAISE(ABORT, 'журнал операций только дополняется: изменять записи в нём нельзя');

@@ -22,9 +22,9 @@ pub enum Applied {
     Duplicate,
 }
 
-const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc, entered_at, received_at, prev_hash,
-    hash, kind, lesson_id, student_id, payload, voided)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, received_at,
+    prev_hash, hash, kind, lesson_id, student_id, payload, voided)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
 
 /// An op's hash as stored (32 bytes), or a corruption error naming the op.
 fn stored_hash(op: &Op, hex: &str) -> Result<Vec<u8>> {
@@ -40,15 +40,15 @@ fn hash_text(bytes: &[u8]) -> rusqlite::Result<String> {
 
 /// The last op of `device` in this journal: (device_seq, hash, stamp).
 pub(crate) fn chain_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
-    let head: Option<(i64, String, String)> = conn
-        .prepare_cached("SELECT device_seq, hash, hlc FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1")?
-        .query_row([uuid_text(device)], |r| Ok((r.get(0)?, hash_text(r.get_ref(1)?.as_blob()?)?, r.get(2)?)))
-        .optional()?;
-    head.map(|(seq, hash, hlc)| {
-        let hlc = hlc.parse::<Hlc>().map_err(|e| JournalError::Corrupt(format!("{e}")))?;
-        Ok((seq as u64, hash, hlc))
-    })
-    .transpose()
+    Ok(conn
+        .prepare_cached(
+            "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1",
+        )?
+        .query_row([uuid_text(device)], |r| {
+            let hlc = Hlc { wall_ms: r.get(2)?, counter: r.get(3)?, device };
+            Ok((r.get::<_, i64>(0)? as u64, hash_text(r.get_ref(1)?.as_blob()?)?, hlc))
+        })
+        .optional()?)
 }
 
 /// Store an op made on this PC a moment ago (sealed by the caller, so its
@@ -136,7 +136,8 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, lookups: Lookup
             uuid_text(op.author),
             device,
             op.device_seq as i64,
-            hlc,
+            op.hlc.wall_ms,
+            op.hlc.counter,
             op.entered_at.to_rfc3339(),
             received_at,
             stored_hash(op, &op.prev_hash)?,
@@ -178,16 +179,13 @@ fn void(conn: &Connection, op: &Op, account: uuid::Uuid, since_ms: i64) -> Resul
         account.to_string(),
         since_ms
     ])?;
-    // Stamps sort as text, so "every stamp from this millisecond on" is a
-    // comparison with the millisecond's zero-padded prefix.
-    let since = format!("{:013}", since_ms.max(0));
     let payloads: Vec<String> = conn
         .prepare_cached(
             "UPDATE op SET voided = 1
-             WHERE author = ?1 AND hlc >= ?2 AND voided = 0 AND kind <> 'void_ops'
+             WHERE author = ?1 AND hlc_ms >= ?2 AND voided = 0 AND kind <> 'void_ops'
              RETURNING payload",
         )?
-        .query_map(params![account.to_string(), since], |r| r.get(0))?
+        .query_map(params![account.to_string(), since_ms], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut touched = BTreeSet::new();
     for payload in &payloads {
@@ -212,14 +210,19 @@ fn rebuild(conn: &Connection, records: BTreeSet<(Entity, uuid::Uuid)>) -> Result
     for (entity, id) in &records {
         conn.execute(&format!("DELETE FROM {} WHERE id = ?1", entity.table()), [uuid_text(*id)])?;
     }
-    let mut stmt = conn.prepare("SELECT payload, hlc FROM op WHERE voided = 0 AND kind <> 'void_ops'")?;
+    let mut stmt =
+        conn.prepare("SELECT payload, hlc_ms, hlc_counter, device FROM op WHERE voided = 0 AND kind <> 'void_ops'")?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let (payload, hlc): (String, String) = (row.get(0)?, row.get(1)?);
+        let payload: String = row.get(0)?;
         if let Effect::Write(w) = effect_of(&payload)?
             && records.contains(&(w.entity, w.id))
         {
-            write_fields(conn, &w, &hlc)?;
+            let device: String = row.get(3)?;
+            let device =
+                device.parse().map_err(|_| JournalError::Corrupt(format!("неверное устройство «{device}»")))?;
+            let stamp = Hlc { wall_ms: row.get(1)?, counter: row.get(2)?, device };
+            write_fields(conn, &w, &stamp.encode())?;
         }
     }
     Ok(())
@@ -349,13 +352,14 @@ pub fn op_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
         author: uuid(1)?,
         device: uuid(2)?,
         device_seq: row.get::<_, i64>(3)? as u64,
-        hlc: row.get::<_, String>(4)?.parse::<Hlc>().map_err(bad)?,
-        entered_at: chrono::DateTime::parse_from_rfc3339(&row.get::<_, String>(5)?).map_err(bad)?.to_utc(),
-        prev_hash: hash_text(row.get_ref(6)?.as_blob()?)?,
-        hash: hash_text(row.get_ref(7)?.as_blob()?)?,
-        kind: serde_json::from_str(&row.get::<_, String>(8)?).map_err(bad)?,
+        hlc: Hlc { wall_ms: row.get(4)?, counter: row.get(5)?, device: uuid(2)? },
+        entered_at: chrono::DateTime::parse_from_rfc3339(&row.get::<_, String>(6)?).map_err(bad)?.to_utc(),
+        prev_hash: hash_text(row.get_ref(7)?.as_blob()?)?,
+        hash: hash_text(row.get_ref(8)?.as_blob()?)?,
+        kind: serde_json::from_str(&row.get::<_, String>(9)?).map_err(bad)?,
     })
 }
 
 /// The columns `op_from_row` expects, in order.
-pub const OP_COLUMNS: &str = "id, author, device, device_seq, hlc, entered_at, prev_hash, hash, payload";
+pub const OP_COLUMNS: &str =
+    "id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, prev_hash, hash, payload";

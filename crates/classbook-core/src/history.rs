@@ -28,15 +28,15 @@ pub struct Change {
     pub voided: bool,
 }
 
-const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.hlc, o.payload, o.voided
+const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.payload, o.voided
     FROM op o LEFT JOIN account a ON a.id = o.author
     WHERE o.lesson_id = ?1 AND o.student_id = ?2
-    ORDER BY o.hlc";
+    ORDER BY o.hlc_ms, o.hlc_counter, o.device";
 
-const LESSON_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.hlc, o.payload, o.voided
+const LESSON_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.payload, o.voided
     FROM op o LEFT JOIN account a ON a.id = o.author
     WHERE o.lesson_id = ?1 AND o.student_id IS NULL -- the lesson's own fields, not its cells
-    ORDER BY o.hlc";
+    ORDER BY o.hlc_ms, o.hlc_counter, o.device";
 
 /// Fields that say which cell a record belongs to, not what it holds.
 const IDENTITY: [&str; 2] = ["lesson_id", "student_id"];
@@ -75,8 +75,7 @@ impl Journal {
                     r.get::<_, String>(2)?,
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                    r.get::<_, bool>(6)?,
+                    r.get::<_, bool>(5)?,
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -84,7 +83,7 @@ impl Journal {
         // value in force just before it (voided changes never are in force).
         let mut current: HashMap<(Uuid, &'static str), Option<String>> = HashMap::new();
         let mut changes = Vec::new();
-        for (op_id, kind_name, login, entered_at, _hlc, payload, voided) in rows {
+        for (op_id, kind_name, login, entered_at, payload, voided) in rows {
             let kind: OpKind =
                 serde_json::from_str(&payload).map_err(|e| crate::JournalError::Corrupt(e.to_string()))?;
             let Ok(Effect::Write(write)) = kind.effect() else { continue };

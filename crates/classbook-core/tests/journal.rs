@@ -267,12 +267,14 @@ fn the_clock_never_goes_back_across_restarts() {
     let mut journal = classbook_core::Journal::open(&path).unwrap();
     journal.set_fixed_now(Some(now - chrono::Duration::days(1)));
     let second = journal.set_mark(&petrova, next).unwrap();
-    let stamp = |mark: uuid::Uuid| -> String {
+    let stamp = |mark: uuid::Uuid| -> (i64, i64) {
         rusqlite::Connection::open(&path)
             .unwrap()
-            .query_row("SELECT hlc FROM op WHERE instr(payload, ?1) > 0", [mark.to_string()], |r| r.get(0))
+            .query_row("SELECT hlc_ms, hlc_counter FROM op WHERE instr(payload, ?1) > 0", [mark.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .unwrap()
     };
-    assert!(stamp(second) > stamp(first), "{} should order after {}", stamp(second), stamp(first));
+    assert!(stamp(second) > stamp(first), "{:?} should order after {:?}", stamp(second), stamp(first));
     assert!(journal.check_integrity().unwrap().is_ok());
 }
