@@ -10,6 +10,7 @@ use crate::model::{AttendanceCode, ConsentStatus, LessonStatus, MovementKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use serde_with::skip_serializing_none;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -140,6 +141,7 @@ pub struct SaveRecord {
     pub fields: BTreeMap<String, Value>,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SaveAccount {
     pub account_id: Uuid,
@@ -159,6 +161,7 @@ pub struct SetPassword {
     pub must_change: bool,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScheduleLesson {
     pub lesson_id: Uuid,
@@ -183,12 +186,14 @@ impl ScheduleLesson {
 
 use chrono::Datelike;
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetSubstitute {
     pub lesson_id: Uuid,
     pub substitute_id: Option<Uuid>,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetLessonStatus {
     pub lesson_id: Uuid,
@@ -196,6 +201,7 @@ pub struct SetLessonStatus {
     pub moved_to: Option<NaiveDate>,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetLessonTopic {
     pub lesson_id: Uuid,
@@ -222,6 +228,7 @@ pub struct SetLessonComment {
     pub comment: String,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetMark {
     /// Several marks may share a cell, so each mark is its own record.
@@ -241,6 +248,7 @@ pub struct DeleteMark {
     pub student_id: Uuid,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetAttendance {
     pub lesson_id: Uuid,
@@ -258,6 +266,7 @@ pub struct SetAbsenceReason {
     pub reason: String,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetFinalMark {
     pub student_id: Uuid,
@@ -275,6 +284,7 @@ pub struct ClosePeriod {
     pub closed: bool,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RecordMovement {
     pub movement_id: Uuid,
@@ -287,6 +297,7 @@ pub struct RecordMovement {
     pub note: Option<String>,
 }
 
+#[skip_serializing_none]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SetConsent {
     pub person_id: Uuid,
