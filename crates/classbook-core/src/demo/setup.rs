@@ -34,8 +34,8 @@ pub(super) struct Refs {
     pub accounts: Vec<DemoAccount>,
 }
 
-pub(super) const DEMO_PASSWORD: &str = "demo2025";
-pub(super) const START_PASSWORD: &str = "start2025";
+pub const DEMO_PASSWORD: &str = "demo2025";
+pub const START_PASSWORD: &str = "start2025";
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
