@@ -15,12 +15,16 @@ die() {
     exit 1
 }
 
-# Debian packages the build needs. Extend this list as crates need more
-# (the desktop app will add libwebkit2gtk-4.1-dev and friends, its UI tests xvfb).
-#   build-essential: a C compiler for bundled SQLite (rusqlite) and blake3
-#   pkg-config:      how -sys crates find system libraries
+# Debian packages the build needs (Debian 12; names checked with apt-cache).
+#   build-essential:       a C compiler for bundled SQLite (rusqlite) and blake3
+#   pkg-config:            how -sys crates find system libraries
+#   libwebkit2gtk-4.1-dev: the desktop app's web view (WebKitGTK 4.1, GTK 3, libsoup 3)
+#   librsvg2-dev:          icons in GTK
+#   libxdo-dev:            keyboard shortcuts of GTK menus (Tauri's menu crate links it)
+#   webkit2gtk-driver:     /usr/bin/WebKitWebDriver, which tauri-driver drives in the UI tests
+#   xvfb:                  a virtual display for the UI tests
 classbook_system_packages() {
-    echo build-essential pkg-config
+    echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb
 }
 
 # Install the packages above that are missing. Checks with dpkg first, so a
@@ -55,4 +59,40 @@ ensure_system_packages() {
 ensure_rust() {
     command -v cargo >/dev/null 2>&1 \
         || die "cargo not found: install Rust from https://rustup.rs (1.85 or newer) and retry"
+}
+
+# Node.js 18 or newer for the UI build (Vite); Debian 12's nodejs is 18.
+ensure_node() {
+    local major=0
+    if command -v node >/dev/null 2>&1; then
+        major="$(node -p 'process.versions.node.split(".")[0]')"
+    fi
+    if [ "$major" -lt 18 ]; then
+        log "installing Node.js (nodejs, npm) for the UI build"
+        local sudo=()
+        [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
+        "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
+    fi
+}
+
+# Build the UI into ui/dist, which the desktop binary embeds. `npm ci` runs
+# only when package-lock.json changed since the last install.
+build_ui() {
+    ensure_node
+    if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+        log "npm ci (ui/)"
+        (cd ui && npm ci --no-audit --no-fund)
+    fi
+    log "building the UI (ui/dist)"
+    (cd ui && npm run build)
+}
+
+# tauri-driver puts the desktop app behind WebDriver for the UI tests.
+ensure_tauri_driver() {
+    if command -v tauri-driver >/dev/null 2>&1 || [ -x "$HOME/.cargo/bin/tauri-driver" ]; then
+        return 0
+    fi
+    log "installing tauri-driver (cargo install; a few minutes the first time)"
+    cargo install tauri-driver --version '^2' --locked
 }

@@ -17,6 +17,7 @@ mod journal;
 mod page;
 mod results;
 mod stats;
+mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
@@ -28,5 +29,6 @@ pub use journal::Journal;
 pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, PeriodInfo, StudentSummary};
 pub use results::ClassResults;
 pub use stats::{Integrity, Stats};
+pub use workplace::{DayLesson, JournalRef, WorkType};
 
 pub use classbook_domain as domain;

@@ -47,6 +47,10 @@ mod school;
 mod setup;
 mod topics;
 
+/// The password of every demo account, and the start password of the one
+/// demo teacher who must change it at first login.
+pub use setup::{DEMO_PASSWORD, START_PASSWORD};
+
 #[cfg(test)]
 mod tests;
 

@@ -34,8 +34,8 @@ pub(super) struct Refs {
     pub accounts: Vec<DemoAccount>,
 }
 
-pub(super) const DEMO_PASSWORD: &str = "demo2025";
-pub(super) const START_PASSWORD: &str = "start2025";
+pub const DEMO_PASSWORD: &str = "demo2025";
+pub const START_PASSWORD: &str = "start2025";
 
 fn s(text: impl Into<String>) -> Value {
     Value::String(text.into())
@@ -87,10 +87,14 @@ pub(super) fn emit(
     let save = |out: &mut Out, clock: &mut Clock, entity: Entity, id: Uuid, fields: Vec<(&'static str, Value)>| {
         out.push(admin, clock.tick(), record(entity, id, fields));
     };
+    // `demo_today` marks the journal as the demo school and says which day
+    // its data ends on: the desktop app pins its clock there.
+    let demo_today = cal.today.to_string();
     for (key, value) in [
         ("school_name", "МБОУ «Средняя общеобразовательная школа № 7»"),
         ("edit_window", "2w"),
         ("utc_offset_minutes", "180"),
+        ("demo_today", demo_today.as_str()),
     ] {
         let id = classbook_domain::ids::named_id("setting", key);
         save(out, &mut clock, Entity::Setting, id, vec![("key", s(key)), ("value", s(value))]);

@@ -1,0 +1,148 @@
+//! The app's state: the open journal, who is logged in, and how far the
+//! start-up (opening the file, or creating the demo school on first start)
+//! has got. The journal and the session sit behind one mutex, so a command
+//! sees them together.
+
+use crate::error::{UiError, UiResult};
+use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use classbook_core::demo::DemoConfig;
+use classbook_core::{Journal, Session};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+/// Where start-up is: the UI polls it until the journal is ready.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Startup {
+    Opening,
+    CreatingDemo { done: usize, total: usize },
+    Ready,
+    Failed { message: String },
+}
+
+pub struct Open {
+    pub journal: Journal,
+    pub session: Option<Session>,
+    /// Set on the demo school: its clock runs from this instant on its last day.
+    demo_clock: Option<(DateTime<Utc>, Instant)>,
+}
+
+impl Open {
+    /// The logged-in user, or a request to log in.
+    pub fn session(&self) -> UiResult<&Session> {
+        self.session.as_ref().ok_or_else(UiError::not_logged_in)
+    }
+
+    /// The demo school's data ends on its last day: its clock is pinned to
+    /// that day (from 10:00 on, running at the real pace), so today's lessons
+    /// exist and the edit window judges entries as on that day.
+    fn pin_clock(&mut self) {
+        if let Some((start, since)) = self.demo_clock {
+            let elapsed = Duration::from_std(since.elapsed()).unwrap_or_default();
+            self.journal.set_fixed_now(Some(start + elapsed));
+        }
+    }
+}
+
+pub struct Desk {
+    pub path: PathBuf,
+    /// Seconds of inactivity after which the UI locks (`CLASSBOOK_LOCK_SECONDS`
+    /// overrides the school's `lock_minutes` setting; default 5 minutes).
+    pub lock_override: Option<u64>,
+    open: Mutex<Option<Open>>,
+    startup: Mutex<Startup>,
+}
+
+impl Desk {
+    pub fn new(path: PathBuf, lock_override: Option<u64>) -> Arc<Desk> {
+        Arc::new(Desk { path, lock_override, open: Mutex::new(None), startup: Mutex::new(Startup::Opening) })
+    }
+
+    pub fn startup(&self) -> Startup {
+        lock(&self.startup).clone()
+    }
+
+    fn set_startup(&self, state: Startup) {
+        *lock(&self.startup) = state;
+    }
+
+    /// The open journal with the demo clock brought up to date, once start-up is done.
+    pub fn open(&self) -> UiResult<MutexGuard<'_, Option<Open>>> {
+        let mut guard = lock(&self.open);
+        match guard.as_mut() {
+            Some(open) => open.pin_clock(),
+            None => return Err(UiError::starting()),
+        }
+        Ok(guard)
+    }
+
+    /// Opens the journal file; creates the demo school in it when the file
+    /// does not exist yet. Runs on a background thread so the window shows
+    /// the progress instead of freezing.
+    pub fn start(self: &Arc<Desk>) {
+        let desk = Arc::clone(self);
+        std::thread::spawn(move || {
+            let state = match desk.open_or_create() {
+                Ok(open) => {
+                    *lock(&desk.open) = Some(open);
+                    Startup::Ready
+                }
+                Err(message) => Startup::Failed { message },
+            };
+            desk.set_startup(state);
+        });
+    }
+
+    fn open_or_create(&self) -> Result<Open, String> {
+        let fresh = !self.path.exists();
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("Не удалось создать папку {}: {e}. Проверьте права доступа.", dir.display()))?;
+        }
+        let mut journal = Journal::open(&self.path).map_err(|e| e.to_string())?;
+        if fresh {
+            journal
+                .create_demo(&DemoConfig::default(), |done, total| {
+                    // Progress every 1 000 ops: the UI polls it, nothing to lock often.
+                    if done % 1000 == 0 || done == total {
+                        self.set_startup(Startup::CreatingDemo { done, total });
+                    }
+                })
+                .map_err(|e| e.to_string())?;
+        }
+        let demo_clock = demo_start(&journal);
+        let mut open = Open { journal, session: None, demo_clock };
+        open.pin_clock();
+        Ok(open)
+    }
+}
+
+/// 10:00 school time on the demo school's last day, if this is the demo school.
+fn demo_start(journal: &Journal) -> Option<(DateTime<Utc>, Instant)> {
+    let day: chrono::NaiveDate = journal.setting("demo_today").ok()??.parse().ok()?;
+    let offset_minutes: i32 =
+        journal.setting("utc_offset_minutes").ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(180);
+    let offset = chrono::FixedOffset::east_opt(offset_minutes * 60)?;
+    let local = day.and_time(NaiveTime::from_hms_opt(10, 0, 0)?);
+    let start = offset.from_local_datetime(&local).single()?.with_timezone(&Utc);
+    Some((start, Instant::now()))
+}
+
+/// A poisoned mutex only means another command panicked; the data is still consistent
+/// (every write is one SQLite transaction), so carry on.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The journal this PC uses unless told otherwise: `journal.db` in the app's
+/// data directory, the same file the `classbook` CLI defaults to.
+pub fn default_journal_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("ru", "Classbook", "classbook").map(|dirs| dirs.data_dir().join("journal.db"))
+}
+
+/// The journal path from `--db`/`CLASSBOOK_DB`, made absolute for messages and logs.
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}

@@ -1,0 +1,92 @@
+//! `classbook-desktop` — the Classbook desktop app: a Tauri window over the
+//! journal file of this PC. The shell only opens the journal, keeps who is
+//! logged in, and forwards the UI's commands to `classbook-core`.
+//!
+//! `classbook-desktop [--db PATH]` (or `CLASSBOOK_DB=PATH`) opens another
+//! journal file; with none it opens the app's default journal, creating the
+//! demo school there on first start.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod desk;
+mod error;
+
+use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
+
+/// The allocator of every Classbook binary (see `classbook-cli`): applying
+/// synced ops allocates many small strings, and glibc's malloc was a fifth
+/// of that work.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn journal_path() -> Result<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    let mut path = std::env::var_os("CLASSBOOK_DB").filter(|p| !p.is_empty()).map(PathBuf::from);
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--db") => path = Some(args.next().context("после --db укажите путь к файлу журнала")?.into()),
+            Some(text) if text.starts_with("--db=") => path = Some(text["--db=".len()..].into()),
+            _ => bail!("неизвестный аргумент {arg:?}: программа принимает только --db ПУТЬ"),
+        }
+    }
+    match path {
+        Some(path) => Ok(desk::absolute(&path)),
+        None => desk::default_journal_path()
+            .context("не удалось определить папку данных пользователя: укажите файл журнала в --db"),
+    }
+}
+
+/// `CLASSBOOK_LOCK_SECONDS`: inactivity before the lock, for tests and kiosks.
+fn lock_override() -> Result<Option<u64>> {
+    match std::env::var("CLASSBOOK_LOCK_SECONDS") {
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Some(seconds)),
+            _ => bail!("CLASSBOOK_LOCK_SECONDS должно быть целым числом секунд больше нуля, а не «{text}»"),
+        },
+        Err(_) => Ok(None),
+    }
+}
+
+fn main() {
+    // WebKitGTK paints a blank window with some GPU drivers (NVIDIA, some
+    // Wayland set-ups) unless its DMA-BUF renderer is off.
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        // SAFETY: nothing else runs yet; no other thread reads the environment.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
+    }
+    let desk = match journal_path().and_then(|path| Ok(desk::Desk::new(path, lock_override()?))) {
+        Ok(desk) => desk,
+        Err(error) => {
+            eprintln!("Ошибка: {error:#}");
+            std::process::exit(2);
+        }
+    };
+    desk.start();
+    let result = tauri::Builder::default()
+        .manage(desk)
+        .invoke_handler(tauri::generate_handler![
+            commands::startup_status,
+            commands::app_info,
+            commands::login,
+            commands::change_password,
+            commands::logout,
+            commands::today_lessons,
+            commands::my_journals,
+            commands::periods,
+            commands::work_types,
+            commands::journal_page,
+            commands::set_mark,
+            commands::delete_mark,
+            commands::set_attendance,
+            commands::set_topic,
+            commands::set_homework,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("Ошибка: не удалось запустить окно программы: {error}");
+        std::process::exit(1);
+    }
+}

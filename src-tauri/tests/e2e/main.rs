@@ -1,0 +1,187 @@
+//! End-to-end tests of the real desktop app: the built `classbook-desktop`
+//! binary in a real WebKitGTK window under Xvfb, driven through WebDriver
+//! (tauri-driver + WebKitWebDriver) like a teacher at the keyboard. Each test
+//! gets its own small demo school; screenshots of the main screens go to
+//! docs/screenshots/.
+
+mod harness;
+mod school;
+
+use harness::{App, Display, key};
+use school::{DemoJournal, title};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_teacher_fills_a_lesson_by_keyboard_and_finds_it_after_a_restart() {
+    let school = DemoJournal::create();
+    let (teacher, lesson) = school.teacher_with_lessons();
+    let period = lesson.period_id.expect("today's lesson lies in a period");
+    let before = school.page(&teacher, lesson.class_id, lesson.subject_id, period);
+    let col = before.lessons.iter().position(|l| l.id == lesson.lesson_id).unwrap();
+    // Two students with nothing recorded about attendance at this lesson.
+    let free: Vec<usize> = (0..before.students.len())
+        .filter(|&r| {
+            let s = before.students[r].id;
+            before.attendance.iter().all(|a| a.lesson_id != lesson.lesson_id || a.student_id != s)
+                && before.students[r].left_on.is_none()
+        })
+        .collect();
+    let (mark_row, absent_row) = (free[0], free[1]);
+    let marks_in = |page: &classbook_core::JournalPage, row: usize| -> Vec<String> {
+        let s = page.students[row].id;
+        page.marks
+            .iter()
+            .filter(|m| m.lesson_id == lesson.lesson_id && m.student_id == s)
+            .map(|m| m.value.clone())
+            .collect()
+    };
+    let marks_before = marks_in(&before, mark_row);
+    let topic = "Повторение: действия с дробями";
+    let homework = "§24, № 5–7";
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.find("#login").await;
+    app.wait_text("#demo-banner", "the demo banner", |t| t.contains("Демонстрационная школа: сегодня 26.05.2026"))
+        .await;
+    app.screenshot("login").await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.find("#teacher-day").await;
+
+    app.click(".open-lesson").await;
+    app.find(&format!("#cell-0-{col}.selected")).await;
+    for _ in 0..mark_row {
+        app.keys(key::DOWN).await;
+    }
+    app.keys("5").await;
+    app.wait_text("#grid-message", "the saved mark", |t| t.contains("отметка 5 сохранена")).await;
+    for _ in mark_row..absent_row {
+        app.keys(key::DOWN).await;
+    }
+    app.keys("н").await;
+    app.wait_text("#grid-message", "the saved absence", |t| t.contains("«н» — сохранено")).await;
+    app.keys(key::F2).await;
+    app.keys(topic).await;
+    app.keys(key::TAB).await;
+    app.keys(homework).await;
+    app.keys(key::ENTER).await;
+    app.wait_text("#grid-message", "the saved topic", |t| t.contains("Тема и домашнее задание сохранены")).await;
+    let absent_cell = format!("#cell-{absent_row}-{col}");
+    app.wait_text(&absent_cell, "«н»", |t| t.contains('н')).await;
+    app.stop().await;
+
+    // After a restart the window shows everything again…
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.click(".open-lesson").await;
+    app.wait_text(&absent_cell, "«н» after the restart", |t| t.contains('н')).await;
+    let mark_cell = app.text(&format!("#cell-{mark_row}-{col}")).await;
+    assert!(mark_cell.contains('5'), "the mark cell shows «{mark_cell}»");
+    let shown_topic = app.find("#lesson-topic").await.prop("value").await.unwrap();
+    assert_eq!(shown_topic.as_deref(), Some(topic));
+    app.stop().await;
+
+    // …and the journal file holds exactly the entries made.
+    let after = school.page(&teacher, lesson.class_id, lesson.subject_id, period);
+    let mut expected = marks_before.clone();
+    expected.push("5".into());
+    let mut got = marks_in(&after, mark_row);
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    let absent = after.students[absent_row].id;
+    assert!(
+        after.attendance.iter().any(|a| a.lesson_id == lesson.lesson_id && a.student_id == absent && a.code == "н")
+    );
+    let l = after.lessons.iter().find(|l| l.id == lesson.lesson_id).unwrap();
+    assert_eq!((l.topic.as_deref(), l.homework.as_deref()), (Some(topic), Some(homework)));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_teacher_cannot_edit_marks_and_sees_why() {
+    let school = DemoJournal::create();
+    let (class_teacher, page_ref) = school.class_teacher_with_read_only_page();
+    let journal = school.open();
+    let period = journal.period_of(journal.today().unwrap()).unwrap().unwrap();
+    drop(journal);
+    let page = school.page(&class_teacher, page_ref.class_id, page_ref.subject_id, period);
+    let last = page.lessons.last().expect("lessons in the current period");
+    let expected = school.refusal(&class_teacher, last.id, page.students[0].id);
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&class_teacher.login, &class_teacher.password).await;
+    app.click("#nav-journals").await;
+    let name = title(&page_ref.class_name, page_ref.group_title.as_deref(), &page_ref.subject_name);
+    app.click(&format!("button.journal[data-title=\"{name}\"]")).await;
+    app.find(&format!("#cell-0-{}.selected", page.lessons.len() - 1)).await;
+    app.keys("5").await;
+    let shown = app.wait_text("#grid-message", "the refusal", |t| !t.trim().is_empty()).await;
+    assert_eq!(shown, expected);
+    app.stop().await;
+
+    let after = school.page(&class_teacher, page_ref.class_id, page_ref.subject_id, period);
+    assert_eq!(after.marks.len(), page.marks.len(), "a refused entry changed the journal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_period_refuses_marks_with_the_reason() {
+    let school = DemoJournal::create();
+    let (teacher, lesson) = school.teacher_with_lessons();
+    let journal = school.open();
+    let closed = journal.periods().unwrap().into_iter().find(|p| p.closed).expect("the demo closes past quarters");
+    drop(journal);
+    let page = school.page(&teacher, lesson.class_id, lesson.subject_id, closed.id);
+    let last = page.lessons.last().expect("lessons in the closed period");
+    let expected = school.refusal(&teacher, last.id, page.students[0].id);
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.click("#nav-journals").await;
+    app.find("#period").await.select_by_label(&format!("{} (закрыт)", closed.title)).await.unwrap();
+    let name = title(&lesson.class_name, lesson.group_title.as_deref(), &lesson.subject_name);
+    app.click(&format!("button.journal[data-title=\"{name}\"]")).await;
+    app.find(&format!("#cell-0-{}.selected", page.lessons.len() - 1)).await;
+    app.keys("4").await;
+    let shown = app.wait_text("#grid-message", "the refusal", |t| !t.trim().is_empty()).await;
+    assert_eq!(shown, expected);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_journal_locks_after_inactivity() {
+    let school = DemoJournal::create();
+    let (teacher, _) = school.teacher_with_lessons();
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[("CLASSBOOK_LOCK_SECONDS", "3")]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.find("#teacher-day").await;
+    let notice = app.wait_text("#login-notice", "the lock notice", |t| t.contains("заблокирован")).await;
+    assert!(notice.contains("3 секунды без действий"), "{notice}");
+    app.find("#login").await;
+    app.screenshot("locked").await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_start_password_must_be_changed_at_first_login() {
+    let school = DemoJournal::create();
+    let newcomer = school.account("учитель, сменит пароль");
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&newcomer.login, &newcomer.password).await;
+    app.find("#new-password").await;
+    app.find("#old-password").await.send_keys(&newcomer.password).await.unwrap();
+    app.find("#new-password").await.send_keys("Новый-пароль-7").await.unwrap();
+    app.find("#repeat-password").await.send_keys("Новый-пароль-7").await.unwrap();
+    app.click("#change-submit").await;
+    app.find("#nav-day").await;
+    app.click("#switch-user").await;
+    app.find("#login").await;
+    app.stop().await;
+
+    let mut journal = school.open();
+    let session = journal.login(&newcomer.login, "Новый-пароль-7").expect("the new password works");
+    assert!(!session.must_change_password);
+    assert!(journal.login(&newcomer.login, &newcomer.password).is_err(), "the start password still works");
+}

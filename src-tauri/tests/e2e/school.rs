@@ -1,0 +1,112 @@
+//! A small demo school in a temp dir for each test, and what the journal
+//! itself says about it (read through classbook-core while the app is closed),
+//! so the tests can check the window against the file.
+
+use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+use classbook_core::demo::{DemoAccount, DemoConfig};
+use classbook_core::{DayLesson, Journal, JournalPage, JournalRef, MarkInput, Session};
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+pub struct DemoJournal {
+    _dir: TempDir,
+    pub path: PathBuf,
+    pub accounts: Vec<DemoAccount>,
+}
+
+impl DemoJournal {
+    /// 4 classes and 80 students: the whole year, quick to generate.
+    pub fn create() -> DemoJournal {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.db");
+        let mut journal = Journal::open(&path).unwrap();
+        let config = DemoConfig { classes: 4, students: 80, ..DemoConfig::default() };
+        let school = journal.create_demo(&config, |_, _| {}).unwrap();
+        DemoJournal { _dir: dir, path, accounts: school.accounts }
+    }
+
+    /// The journal as the app sees it: its clock on the demo's last day, 10:00 Moscow time.
+    pub fn open(&self) -> Journal {
+        let mut journal = Journal::open(&self.path).unwrap();
+        let day: NaiveDate = journal.setting("demo_today").unwrap().unwrap().parse().unwrap();
+        let local = day.and_time(NaiveTime::from_hms_opt(7, 0, 0).unwrap()); // 10:00 at UTC+3
+        journal.set_fixed_now(Some(Utc.from_utc_datetime(&local)));
+        journal
+    }
+
+    pub fn account(&self, role_prefix: &str) -> &DemoAccount {
+        self.accounts
+            .iter()
+            .find(|a| a.role.starts_with(role_prefix))
+            .unwrap_or_else(|| panic!("no demo account «{role_prefix}…»"))
+    }
+
+    pub fn session(&self, journal: &mut Journal, account: &DemoAccount) -> Session {
+        journal.login(&account.login, &account.password).unwrap()
+    }
+
+    /// A demo teacher with lessons on the demo's «today», and the first of them.
+    pub fn teacher_with_lessons(&self) -> (DemoAccount, DayLesson) {
+        let mut journal = self.open();
+        for account in self.accounts.iter().filter(|a| a.role.starts_with("учитель") && a.password != START) {
+            let session = self.session(&mut journal, account);
+            if let Some(lesson) = journal.today_lessons(&session).unwrap().into_iter().next() {
+                return (account.clone(), lesson);
+            }
+        }
+        panic!("no demo teacher has lessons today");
+    }
+
+    /// A class teacher and a page of their class they only read (a colleague teaches it).
+    pub fn class_teacher_with_read_only_page(&self) -> (DemoAccount, JournalRef) {
+        let mut journal = self.open();
+        for account in self.accounts.iter().filter(|a| a.role.contains("кл. р") && a.password != START) {
+            let session = self.session(&mut journal, account);
+            if let Some(page) = journal.my_journals(&session).unwrap().into_iter().find(|j| !j.teaches) {
+                return (account.clone(), page);
+            }
+        }
+        panic!("no demo class teacher has a page taught by someone else");
+    }
+
+    pub fn page(
+        &self,
+        account: &DemoAccount,
+        class: uuid::Uuid,
+        subject: uuid::Uuid,
+        period: uuid::Uuid,
+    ) -> JournalPage {
+        let mut journal = self.open();
+        let session = self.session(&mut journal, account);
+        journal.journal_page(&session, class, None, subject, period).unwrap()
+    }
+
+    /// What the journal answers when `account` enters a mark in a cell: the
+    /// refusal the window must show. Nothing is written (it is refused).
+    pub fn refusal(&self, account: &DemoAccount, lesson: uuid::Uuid, student: uuid::Uuid) -> String {
+        let mut journal = self.open();
+        let session = self.session(&mut journal, account);
+        let input = MarkInput {
+            mark_id: None,
+            lesson_id: lesson,
+            student_id: student,
+            value: "5".into(),
+            work_type_id: None,
+            comment: None,
+        };
+        match journal.set_mark(&session, input) {
+            Err(error) => error.to_string(),
+            Ok(_) => panic!("{} may enter this mark: no refusal to test", account.login),
+        }
+    }
+}
+
+const START: &str = classbook_core::demo::START_PASSWORD;
+
+/// The grid's title of a page, as the journal list shows it.
+pub fn title(class_name: &str, group: Option<&str>, subject_name: &str) -> String {
+    match group {
+        Some(g) => format!("{class_name} ({g}) · {subject_name}"),
+        None => format!("{class_name} · {subject_name}"),
+    }
+}

@@ -1,0 +1,188 @@
+// Typed calls to the Tauri shell's commands (src-tauri/src/commands.rs).
+// A failed call rejects with `UiError`: `code` to branch on, Russian `message` to show.
+import { invoke } from "@tauri-apps/api/core";
+
+export type Uuid = string;
+
+export interface UiError {
+  code: string;
+  message: string;
+}
+
+export type Startup =
+  | { state: "opening" }
+  | { state: "creating_demo"; done: number; total: number }
+  | { state: "ready" }
+  | { state: "failed"; message: string };
+
+export interface AppInfo {
+  school_name: string | null;
+  journal_path: string;
+  demo_today: string | null;
+  demo_password: string | null;
+  today: string;
+  lock_seconds: number;
+}
+
+export interface Session {
+  account_id: Uuid;
+  login: string;
+  name: string;
+  roles: string[];
+  must_change_password: boolean;
+}
+
+export interface DayLesson {
+  lesson_id: Uuid;
+  date: string;
+  number: number;
+  class_id: Uuid;
+  class_name: string;
+  group_id: Uuid | null;
+  group_title: string | null;
+  subject_id: Uuid;
+  subject_name: string;
+  substitute: boolean;
+  status: string | null;
+  topic: string | null;
+  homework: string | null;
+  attendance_entries: number;
+  marks: number;
+  period_id: Uuid | null;
+}
+
+export interface JournalRef {
+  class_id: Uuid;
+  class_name: string;
+  group_id: Uuid | null;
+  group_title: string | null;
+  subject_id: Uuid;
+  subject_name: string;
+  teaches: boolean;
+}
+
+export interface PeriodInfo {
+  id: Uuid;
+  title: string;
+  starts_on: string;
+  ends_on: string;
+  closed: boolean;
+}
+
+export interface WorkType {
+  id: Uuid;
+  name: string;
+  short_name: string;
+  weight: number;
+}
+
+export interface PageStudent {
+  id: Uuid;
+  number: number;
+  name: string;
+  left_on: string | null;
+}
+
+export interface PageLesson {
+  id: Uuid;
+  date: string;
+  number: number;
+  topic: string | null;
+  homework: string | null;
+  teacher_id: Uuid | null;
+  substitute_id: Uuid | null;
+  status: string | null;
+}
+
+export interface PageMark {
+  id: Uuid;
+  lesson_id: Uuid;
+  student_id: Uuid;
+  value: string;
+  work_type_id: Uuid | null;
+  weight: number;
+}
+
+export interface PageAttendance {
+  lesson_id: Uuid;
+  student_id: Uuid;
+  code: string;
+  reason: string | null;
+}
+
+export interface StudentSummary {
+  student_id: Uuid;
+  marks: number;
+  average: number | null;
+  forecast: number | null;
+  final_value: string | null;
+}
+
+export interface JournalPage {
+  class_id: Uuid;
+  group_id: Uuid | null;
+  subject_id: Uuid;
+  grading: string;
+  period: PeriodInfo;
+  students: PageStudent[];
+  lessons: PageLesson[];
+  marks: PageMark[];
+  attendance: PageAttendance[];
+  summaries: StudentSummary[];
+}
+
+/** Identifies one journal page: class or subgroup × subject × period. */
+export interface PageKey {
+  classId: Uuid;
+  groupId: Uuid | null;
+  subjectId: Uuid;
+  periodId: Uuid;
+}
+
+export type AttendanceCode = "н" | "б" | "ну" | "оп";
+
+/** The UI never shows a raw exception: anything that is not a UiError becomes one. */
+export function asUiError(error: unknown): UiError {
+  if (error && typeof error === "object" && "message" in error) {
+    const e = error as { code?: unknown; message: unknown };
+    return { code: typeof e.code === "string" ? e.code : "unexpected", message: String(e.message) };
+  }
+  return { code: "unexpected", message: `Непредвиденная ошибка: ${String(error)}` };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw asUiError(error);
+  }
+}
+
+export const api = {
+  startupStatus: () => call<Startup>("startup_status"),
+  appInfo: () => call<AppInfo>("app_info"),
+  login: (login: string, password: string) => call<Session>("login", { login, password }),
+  changePassword: (old: string, next: string) => call<Session>("change_password", { old, new: next }),
+  logout: () => call<void>("logout"),
+  todayLessons: () => call<DayLesson[]>("today_lessons"),
+  myJournals: () => call<JournalRef[]>("my_journals"),
+  periods: () => call<PeriodInfo[]>("periods"),
+  workTypes: () => call<WorkType[]>("work_types"),
+  journalPage: (key: PageKey) => call<JournalPage>("journal_page", { ...key }),
+  setMark: (lessonId: Uuid, studentId: Uuid, value: string, workTypeId: Uuid | null) =>
+    call<Uuid>("set_mark", {
+      input: {
+        mark_id: null,
+        lesson_id: lessonId,
+        student_id: studentId,
+        value,
+        work_type_id: workTypeId,
+        comment: null,
+      },
+    }),
+  deleteMark: (markId: Uuid) => call<void>("delete_mark", { markId }),
+  setAttendance: (lessonId: Uuid, studentId: Uuid, code: AttendanceCode | null) =>
+    call<void>("set_attendance", { lessonId, studentId, code }),
+  setTopic: (lessonId: Uuid, topic: string) => call<void>("set_topic", { lessonId, topic }),
+  setHomework: (lessonId: Uuid, text: string) => call<void>("set_homework", { lessonId, text }),
+};
