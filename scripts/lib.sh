@@ -81,8 +81,12 @@ ensure_node() {
 build_ui() {
     ensure_node
     if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-        log "npm ci (ui/)"
-        (cd ui && npm ci --no-audit --no-fund)
+        # `npm install` from the lock file rather than `npm ci`: the npm 11 here
+        # records only this platform's optional packages (rollup's native
+        # builds) in the lock, and `npm ci` then refuses it as out of sync.
+        # With a lock present, `npm install` installs exactly what it lists.
+        log "npm install (ui/, from package-lock.json)"
+        (cd ui && npm install --no-audit --no-fund)
     fi
     log "building the UI (ui/dist)"
     (cd ui && npm run build)
