@@ -76,7 +76,7 @@ ensure_node() {
     fi
 }
 
-# Build the UI into ui/dist, which the desktop binary embeds. `npm ci` runs
+# Build the UI into ui/dist, which the desktop binary embeds. The install runs
 # only when package-lock.json changed since the last install.
 build_ui() {
     ensure_node
