@@ -86,7 +86,8 @@ pub struct JournalPage {
     pub summaries: Vec<StudentSummary>,
 }
 
-fn id(text: String) -> rusqlite::Result<Uuid> {
+/// A stored id column, or a conversion error (a corrupt row, not a panic).
+pub(crate) fn id(text: String) -> rusqlite::Result<Uuid> {
     text.parse().map_err(|e: uuid::Error| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })
@@ -96,7 +97,8 @@ fn opt_id(text: Option<String>) -> Option<Uuid> {
     text.and_then(|t| t.parse().ok())
 }
 
-fn date(text: String) -> rusqlite::Result<NaiveDate> {
+/// A stored `YYYY-MM-DD` column, or a conversion error.
+pub(crate) fn date(text: String) -> rusqlite::Result<NaiveDate> {
     text.parse().map_err(|e: chrono::ParseError| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
     })

@@ -6,7 +6,7 @@
 use crate::accounts::{Session, load_actor};
 use crate::error::Result;
 use crate::journal::Journal;
-use crate::page::PeriodInfo;
+use crate::page::{PeriodInfo, date, id as uuid};
 use chrono::NaiveDate;
 use rusqlite::params;
 use serde::Serialize;
@@ -98,18 +98,6 @@ const PERIOD_OF_DATE: &str = "SELECT id FROM period WHERE starts_on <= ?1 AND en
 
 const PERIODS: &str = "SELECT id, title, starts_on, ends_on, closed FROM period
     ORDER BY julianday(ends_on) - julianday(starts_on) > 200, starts_on, number";
-
-fn uuid(text: String) -> rusqlite::Result<Uuid> {
-    text.parse().map_err(|e: uuid::Error| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn date(text: String) -> rusqlite::Result<NaiveDate> {
-    text.parse().map_err(|e: chrono::ParseError| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
 
 impl Journal {
     /// The school's date today, by the journal's clock.
