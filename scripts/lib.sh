@@ -23,8 +23,11 @@ die() {
 #   libxdo-dev:            keyboard shortcuts of GTK menus (Tauri's menu crate links it)
 #   webkit2gtk-driver:     /usr/bin/WebKitWebDriver, which tauri-driver drives in the UI tests
 #   xvfb:                  a virtual display for the UI tests
+#   x11-apps:              xwd, which the UI tests use to picture the Xvfb screen
+#   netpbm:                xwdtopnm and pnmtopng, which turn that picture into docs/screenshots/*.png
 classbook_system_packages() {
-    echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb
+    echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb \
+        x11-apps netpbm
 }
 
 # Install the packages above that are missing. Checks with dpkg first, so a

@@ -19,6 +19,10 @@ pub struct Display {
     xvfb: Option<Child>,
 }
 
+/// The private Xvfb's screen, the size of the app's window (tauri.conf.json):
+/// with no window manager the window fills it, so the screen is the window.
+const SCREEN: &str = "1366x768x24";
+
 impl Display {
     pub fn get() -> Display {
         if let Some(name) = std::env::var_os("DISPLAY").filter(|d| !d.is_empty()) {
@@ -26,7 +30,7 @@ impl Display {
         }
         // -displayfd picks a free display number and prints it when ready.
         let mut xvfb = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
+            .args(["-displayfd", "1", "-screen", "0", SCREEN, "-nolisten", "tcp"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -72,6 +76,8 @@ fn tauri_driver() -> PathBuf {
 pub struct App {
     pub client: Client,
     driver: Child,
+    /// The private Xvfb the window is on; None on the caller's display.
+    xvfb_display: Option<String>,
 }
 
 impl App {
@@ -112,7 +118,7 @@ impl App {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("WebDriver session with the app");
-        App { client, driver }
+        App { client, driver, xvfb_display: display.xvfb.as_ref().map(|_| display.name.clone()) }
     }
 
     /// Ends the WebDriver session, which closes the app, then stops the driver.
@@ -173,21 +179,59 @@ impl App {
         self.click("#login-submit").await;
     }
 
-    /// Saves a screenshot of the window into docs/screenshots/. Best effort:
-    /// WebKitWebDriver under Xvfb sometimes never answers a screenshot request
-    /// once a page has scrolling areas, and a picture for the docs is not
-    /// worth failing a test over, so a late answer is reported and skipped.
+    /// Saves a picture of the window as docs/screenshots/NAME.png.
+    ///
+    /// WebDriver's own screenshot never answers under Xvfb once a user is
+    /// logged in (the session then blocks for good), so the picture is taken
+    /// from the X server instead: `xwd` dumps the private Xvfb's screen, which
+    /// the window fills exactly, and netpbm turns it into a PNG. A capture
+    /// that fails or takes too long fails the test with what went wrong. On
+    /// the caller's own display (DISPLAY set) nothing is captured: that would
+    /// picture their desktop, not the window.
     pub async fn screenshot(&self, name: &str) {
-        eprintln!("e2e: screenshot {name}");
-        let png = match tokio::time::timeout(Duration::from_secs(8), self.client.screenshot()).await {
-            Ok(Ok(png)) => png,
-            Ok(Err(e)) => return eprintln!("e2e: screenshot {name} failed: {e}"),
-            Err(_) => return eprintln!("e2e: screenshot {name} not taken: WebKitWebDriver did not answer"),
+        let Some(display) = &self.xvfb_display else {
+            return eprintln!("e2e: screenshot {name} skipped: only taken on the tests' own Xvfb (DISPLAY is set)");
         };
+        eprintln!("e2e: screenshot {name}");
+        // Let the last change reach the screen (a frame or two) first.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let png = tokio::time::timeout(SCREENSHOT_TIMEOUT, capture(display))
+            .await
+            .unwrap_or_else(|_| panic!("screenshot {name}: no picture of {display} within {SCREENSHOT_TIMEOUT:?}"))
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
+}
+
+const SCREENSHOT_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The X display's whole screen as PNG bytes: `xwd -root`, `xwdtopnm`, `pnmtopng`.
+async fn capture(display: &str) -> Result<Vec<u8>, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let (xwd, ppm) = (dir.path().join("screen.xwd"), dir.path().join("screen.ppm"));
+    let xwd_arg = xwd.to_str().unwrap();
+    run("xwd", &["-root", "-silent", "-display", display, "-out", xwd_arg], "x11-apps").await?;
+    let pnm = run("xwdtopnm", &[xwd_arg], "netpbm").await?;
+    std::fs::write(&ppm, pnm).map_err(|e| e.to_string())?;
+    let png = run("pnmtopng", &["-compression", "9", ppm.to_str().unwrap()], "netpbm").await?;
+    if png.len() < 1000 {
+        return Err(format!("pnmtopng wrote only {} bytes", png.len()));
+    }
+    Ok(png)
+}
+
+/// Runs a tool to the end and returns what it printed; killed if the caller gives up on it.
+async fn run(tool: &str, args: &[&str], package: &str) -> Result<Vec<u8>, String> {
+    let out =
+        tokio::process::Command::new(tool).args(args).stdin(Stdio::null()).kill_on_drop(true).output().await.map_err(
+            |e| format!("{tool} not run ({e}): install the Debian package {package} (scripts/test.sh does)"),
+        )?;
+    if !out.status.success() {
+        return Err(format!("{tool} failed ({}): {}", out.status, String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(out.stdout)
 }
 
 impl Drop for App {

@@ -46,6 +46,7 @@ async fn a_teacher_fills_a_lesson_by_keyboard_and_finds_it_after_a_restart() {
     app.screenshot("login").await;
     app.login(&teacher.login, &teacher.password).await;
     app.find("#teacher-day").await;
+    app.screenshot("day").await;
 
     app.click(".open-lesson").await;
     app.find(&format!("#cell-0-{col}.selected")).await;
@@ -63,10 +64,12 @@ async fn a_teacher_fills_a_lesson_by_keyboard_and_finds_it_after_a_restart() {
     app.keys(topic).await;
     app.keys(key::TAB).await;
     app.keys(homework).await;
+    app.screenshot("topic").await;
     app.keys(key::ENTER).await;
     app.wait_text("#grid-message", "the saved topic", |t| t.contains("Тема и домашнее задание сохранены")).await;
     let absent_cell = format!("#cell-{absent_row}-{col}");
     app.wait_text(&absent_cell, "«н»", |t| t.contains('н')).await;
+    app.screenshot("journal").await;
     app.stop().await;
 
     // After a restart the window shows everything again…
@@ -145,6 +148,7 @@ async fn a_closed_period_refuses_marks_with_the_reason() {
     app.keys("4").await;
     let shown = app.wait_text("#grid-message", "the refusal", |t| !t.trim().is_empty()).await;
     assert_eq!(shown, expected);
+    app.screenshot("refused").await;
     app.stop().await;
 }
 
