@@ -3,7 +3,7 @@
 //! every entry and its refusal reaches the UI as `{ code, message }`.
 
 use crate::desk::{Desk, Startup};
-use crate::error::{UiError, UiResult};
+use crate::error::UiResult;
 use classbook_core::domain::model::AttendanceCode;
 use classbook_core::{DayLesson, JournalPage, JournalRef, MarkInput, PeriodInfo, Session, WorkType};
 use serde::Serialize;
@@ -35,77 +35,69 @@ pub fn startup_status(desk: Desktop<'_>) -> Startup {
 
 #[tauri::command(async)]
 pub fn app_info(desk: Desktop<'_>) -> UiResult<AppInfo> {
-    let guard = desk.open()?;
-    let journal = &guard.as_ref().ok_or_else(UiError::starting)?.journal;
-    let demo_today = journal.setting("demo_today")?;
-    let lock_minutes = journal.setting("lock_minutes")?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_LOCK_MINUTES);
-    Ok(AppInfo {
-        school_name: journal.setting("school_name")?,
-        journal_path: journal.path().display().to_string(),
-        demo_password: demo_today.as_ref().map(|_| classbook_core::demo::DEMO_PASSWORD),
-        demo_today,
-        today: journal.today()?,
-        lock_seconds: desk.lock_override.unwrap_or(lock_minutes * 60),
+    desk.with(|open| {
+        let journal = &open.journal;
+        let demo_today = journal.setting("demo_today")?;
+        let lock_minutes =
+            journal.setting("lock_minutes")?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_LOCK_MINUTES);
+        Ok(AppInfo {
+            school_name: journal.setting("school_name")?,
+            journal_path: journal.path().display().to_string(),
+            demo_password: demo_today.as_ref().map(|_| classbook_core::demo::DEMO_PASSWORD),
+            demo_today,
+            today: journal.today()?,
+            lock_seconds: desk.lock_override.unwrap_or(lock_minutes * 60),
+        })
     })
 }
 
 #[tauri::command(async)]
 pub fn login(desk: Desktop<'_>, login: String, password: String) -> UiResult<Session> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    open.session = None;
-    let session = open.journal.login(login.trim(), &password)?;
-    open.session = Some(session.clone());
-    Ok(session)
+    desk.with(|open| {
+        open.session = None;
+        let session = open.journal.login(login.trim(), &password)?;
+        open.session = Some(session.clone());
+        Ok(session)
+    })
 }
 
 #[tauri::command(async)]
 pub fn change_password(desk: Desktop<'_>, old: String, new: String) -> UiResult<Session> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    let mut session = open.session()?.clone();
-    open.journal.change_password(&mut session, &old, &new)?;
-    open.session = Some(session.clone());
-    Ok(session)
+    desk.with(|open| {
+        let mut session = open.session()?.clone();
+        open.journal.change_password(&mut session, &old, &new)?;
+        open.session = Some(session.clone());
+        Ok(session)
+    })
 }
 
 /// Log out: user switching and the inactivity lock both end here.
 #[tauri::command]
 pub fn logout(desk: Desktop<'_>) -> UiResult<()> {
-    if let Some(open) = desk.open()?.as_mut() {
+    desk.with(|open| {
         open.session = None;
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 #[tauri::command(async)]
 pub fn today_lessons(desk: Desktop<'_>) -> UiResult<Vec<DayLesson>> {
-    let guard = desk.open()?;
-    let open = guard.as_ref().ok_or_else(UiError::starting)?;
-    Ok(open.journal.today_lessons(open.session()?)?)
+    desk.as_user(|journal, session| journal.today_lessons(session))
 }
 
 #[tauri::command(async)]
 pub fn my_journals(desk: Desktop<'_>) -> UiResult<Vec<JournalRef>> {
-    let guard = desk.open()?;
-    let open = guard.as_ref().ok_or_else(UiError::starting)?;
-    Ok(open.journal.my_journals(open.session()?)?)
+    desk.as_user(|journal, session| journal.my_journals(session))
 }
 
 #[tauri::command(async)]
 pub fn periods(desk: Desktop<'_>) -> UiResult<Vec<PeriodInfo>> {
-    let guard = desk.open()?;
-    let open = guard.as_ref().ok_or_else(UiError::starting)?;
-    open.session()?;
-    Ok(open.journal.periods()?)
+    desk.as_user(|journal, _| journal.periods())
 }
 
 #[tauri::command(async)]
 pub fn work_types(desk: Desktop<'_>) -> UiResult<Vec<WorkType>> {
-    let guard = desk.open()?;
-    let open = guard.as_ref().ok_or_else(UiError::starting)?;
-    open.session()?;
-    Ok(open.journal.work_types()?)
+    desk.as_user(|journal, _| journal.work_types())
 }
 
 #[tauri::command(async)]
@@ -116,25 +108,17 @@ pub fn journal_page(
     subject_id: Uuid,
     period_id: Uuid,
 ) -> UiResult<JournalPage> {
-    let guard = desk.open()?;
-    let open = guard.as_ref().ok_or_else(UiError::starting)?;
-    Ok(open.journal.journal_page(open.session()?, class_id, group_id, subject_id, period_id)?)
+    desk.as_user(|journal, session| journal.journal_page(session, class_id, group_id, subject_id, period_id))
 }
 
 #[tauri::command(async)]
 pub fn set_mark(desk: Desktop<'_>, input: MarkInput) -> UiResult<Uuid> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    let session = open.session()?.clone();
-    Ok(open.journal.set_mark(&session, input)?)
+    desk.as_user(|journal, session| journal.set_mark(session, input))
 }
 
 #[tauri::command(async)]
 pub fn delete_mark(desk: Desktop<'_>, mark_id: Uuid) -> UiResult<()> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    let session = open.session()?.clone();
-    Ok(open.journal.delete_mark(&session, mark_id)?)
+    desk.as_user(|journal, session| journal.delete_mark(session, mark_id))
 }
 
 /// `code` is «н», «б», «ну», «оп», or null to clear the cell.
@@ -145,24 +129,15 @@ pub fn set_attendance(
     student_id: Uuid,
     code: Option<AttendanceCode>,
 ) -> UiResult<()> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    let session = open.session()?.clone();
-    Ok(open.journal.set_attendance(&session, lesson_id, student_id, code)?)
+    desk.as_user(|journal, session| journal.set_attendance(session, lesson_id, student_id, code))
 }
 
 #[tauri::command(async)]
 pub fn set_topic(desk: Desktop<'_>, lesson_id: Uuid, topic: String) -> UiResult<()> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    let session = open.session()?.clone();
-    Ok(open.journal.set_topic(&session, lesson_id, &topic, None)?)
+    desk.as_user(|journal, session| journal.set_topic(session, lesson_id, &topic, None))
 }
 
 #[tauri::command(async)]
 pub fn set_homework(desk: Desktop<'_>, lesson_id: Uuid, text: String) -> UiResult<()> {
-    let mut guard = desk.open()?;
-    let open = guard.as_mut().ok_or_else(UiError::starting)?;
-    let session = open.session()?.clone();
-    Ok(open.journal.set_homework(&session, lesson_id, &text)?)
+    desk.as_user(|journal, session| journal.set_homework(session, lesson_id, &text))
 }

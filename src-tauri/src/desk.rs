@@ -6,7 +6,7 @@
 use crate::error::{UiError, UiResult};
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use classbook_core::demo::DemoConfig;
-use classbook_core::{Journal, Session};
+use classbook_core::{Journal, JournalError, Session};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -68,14 +68,21 @@ impl Desk {
         *lock(&self.startup) = state;
     }
 
-    /// The open journal with the demo clock brought up to date, once start-up is done.
-    pub fn open(&self) -> UiResult<MutexGuard<'_, Option<Open>>> {
+    /// Runs `work` on the open journal, its demo clock brought up to date;
+    /// refuses while start-up is still going on.
+    pub fn with<T>(&self, work: impl FnOnce(&mut Open) -> UiResult<T>) -> UiResult<T> {
         let mut guard = lock(&self.open);
-        match guard.as_mut() {
-            Some(open) => open.pin_clock(),
-            None => return Err(UiError::starting()),
-        }
-        Ok(guard)
+        let open = guard.as_mut().ok_or_else(UiError::starting)?;
+        open.pin_clock();
+        work(open)
+    }
+
+    /// Runs `work` for the logged-in user: one call into the core.
+    pub fn as_user<T>(&self, work: impl FnOnce(&mut Journal, &Session) -> Result<T, JournalError>) -> UiResult<T> {
+        self.with(|open| {
+            let session = open.session.as_ref().ok_or_else(UiError::not_logged_in)?;
+            Ok(work(&mut open.journal, session)?)
+        })
     }
 
     /// Opens the journal file; creates the demo school in it when the file
