@@ -27,30 +27,24 @@ pub struct MarkInput {
 impl Writer<'_> {
     /// Check `entry` on a lesson for `author`; returns the lesson's facts.
     fn check_lesson(
-        &self,
+        &mut self,
         author: Uuid,
         lesson_id: Uuid,
         entry: LessonEntry,
         student: Option<Uuid>,
     ) -> Result<(rules::LessonFacts, crate::facts::LessonPlace)> {
-        let actor = self.actor(author)?;
-        let (facts, place) = self.lesson(lesson_id)?;
-        let final_set = match (entry, student) {
-            (LessonEntry::Mark, Some(s)) => self.final_set(s, place.subject_id, facts.date)?,
-            _ => false,
-        };
+        let facts = self.check_facts(author, lesson_id, student, entry == LessonEntry::Mark)?;
+        let (today, policy) = (self.today()?, self.policy()?);
         rules::check(
-            &actor,
-            &Action::EnterLesson { entry, lesson: facts.clone(), final_set },
-            self.today()?,
-            self.policy()?,
+            &facts.actor,
+            &Action::EnterLesson { entry, lesson: facts.lesson.clone(), final_set: facts.final_set },
+            today,
+            policy,
         )?;
-        if let Some(student) = student
-            && !self.student_on_lesson(student, &place, facts.date)?
-        {
+        if !facts.on_lesson {
             return Err(JournalError::invalid("Этого ученика нет в списке класса (группы) на дату урока."));
         }
-        Ok((facts, place))
+        Ok((facts.lesson, facts.place))
     }
 
     fn mark_cell(&self, mark_id: Uuid) -> Result<Option<(Uuid, Uuid)>> {

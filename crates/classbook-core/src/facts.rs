@@ -2,6 +2,7 @@
 //! check and the change see the same journal.
 
 use crate::accounts::load_actor;
+use crate::cache::{CheckFacts, SchoolRules};
 use crate::error::{JournalError, Result};
 use crate::journal::Writer;
 use chrono::NaiveDate;
@@ -111,16 +112,58 @@ impl Writer<'_> {
             .flatten())
     }
 
+    /// The school's time zone and edit window.
+    fn school_rules(&mut self) -> Result<SchoolRules> {
+        if let Some(school) = self.cache().and_then(|c| c.school) {
+            return Ok(school);
+        }
+        let utc_offset_minutes = self.setting("utc_offset_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(180);
+        let window = self.setting("edit_window")?.and_then(|w| EditWindow::from_code(&w));
+        let policy = Policy { edit_window: window.unwrap_or(Policy::default().edit_window) };
+        let school = SchoolRules { utc_offset_minutes, policy };
+        self.learned.school = Some(school);
+        Ok(school)
+    }
+
     /// The school's local date of this entry.
-    pub fn today(&self) -> Result<NaiveDate> {
-        let minutes: i32 = self.setting("utc_offset_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(180);
+    pub fn today(&mut self) -> Result<NaiveDate> {
+        let minutes = self.school_rules()?.utc_offset_minutes;
         let offset = chrono::FixedOffset::east_opt(minutes * 60).unwrap_or(chrono::FixedOffset::east_opt(0).unwrap());
         Ok(self.now.with_timezone(&offset).date_naive())
     }
 
-    pub fn policy(&self) -> Result<Policy> {
-        let window = self.setting("edit_window")?.and_then(|w| EditWindow::from_code(&w));
-        Ok(Policy { edit_window: window.unwrap_or(Policy::default().edit_window) })
+    pub fn policy(&mut self) -> Result<Policy> {
+        Ok(self.school_rules()?.policy)
+    }
+
+    /// What checking an entry on a lesson needs: the author (who must be
+    /// allowed to act at all), the lesson, and for an entry about a student
+    /// whether they are on the lesson's page and (for marks) whether their
+    /// final is set.
+    pub fn check_facts(
+        &mut self,
+        author: Uuid,
+        lesson_id: Uuid,
+        student: Option<Uuid>,
+        mark: bool,
+    ) -> Result<CheckFacts> {
+        let key = (author, lesson_id, student, mark);
+        if let Some(facts) = self.cache().and_then(|c| c.checks.get(&key)) {
+            return Ok(facts.clone());
+        }
+        let actor = self.actor(author)?;
+        let (lesson, place) = self.lesson(lesson_id)?;
+        let final_set = match student {
+            Some(s) if mark => self.final_set(s, place.subject_id, lesson.date)?,
+            _ => false,
+        };
+        let on_lesson = match student {
+            Some(s) => self.student_on_lesson(s, &place, lesson.date)?,
+            None => true,
+        };
+        let facts = CheckFacts { actor, lesson, place, final_set, on_lesson };
+        self.learned.checks.push((key, facts.clone()));
+        Ok(facts)
     }
 
     pub fn lesson(&self, lesson_id: Uuid) -> Result<(LessonFacts, LessonPlace)> {
@@ -141,13 +184,18 @@ impl Writer<'_> {
     }
 
     /// The grading system of a class's subject (five-point unless the curriculum says otherwise).
-    pub fn grading(&self, class_id: Uuid, subject_id: Uuid) -> Result<GradingSystem> {
+    pub fn grading(&mut self, class_id: Uuid, subject_id: Uuid) -> Result<GradingSystem> {
+        if let Some(&system) = self.cache().and_then(|c| c.grading.get(&(class_id, subject_id))) {
+            return Ok(system);
+        }
         let code: Option<Option<String>> = self
             .tx
             .prepare_cached("SELECT grading FROM curriculum WHERE class_id = ?1 AND subject_id = ?2")?
             .query_row(params![class_id.to_string(), subject_id.to_string()], |r| r.get(0))
             .optional()?;
-        Ok(code.flatten().and_then(|c| GradingSystem::from_code(&c)).unwrap_or_default())
+        let system = code.flatten().and_then(|c| GradingSystem::from_code(&c)).unwrap_or_default();
+        self.learned.grading.push(((class_id, subject_id), system));
+        Ok(system)
     }
 
     /// Whether the student is on the lesson's page (in the class or group on that date).

@@ -4,6 +4,7 @@
 //! all happen — or none of them does.
 
 use crate::apply::{self, Applied};
+use crate::cache::{self, FactsCache, Learned};
 use crate::db;
 use crate::error::{JournalError, Result};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -22,6 +23,8 @@ pub struct Journal {
     /// A fixed "now" for replaying history (the demo school) and for tests of
     /// time rules; `None` means the PC's clock.
     fixed_now: Option<DateTime<Utc>>,
+    /// Facts entries reuse while nothing else is written (see `cache`).
+    cache: FactsCache,
 }
 
 impl Journal {
@@ -46,7 +49,7 @@ impl Journal {
             Some(last) => Clock::resume(Hlc { device, ..last }),
             None => Clock::new(device),
         };
-        Ok(Journal { conn, path: path.to_owned(), device, clock, fixed_now: None })
+        Ok(Journal { conn, path: path.to_owned(), device, clock, fixed_now: None, cache: FactsCache::default() })
     }
 
     pub fn path(&self) -> &Path {
@@ -90,8 +93,14 @@ impl Journal {
     pub(crate) fn write<T>(&mut self, work: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
         let now = self.now();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (seq, prev_hash) =
-            apply::chain_head(&tx, self.device)?.map(|(seq, hash, _)| (seq, hash)).unwrap_or((0, String::new()));
+        let version: i64 = tx.prepare_cached("PRAGMA data_version")?.query_row([], |r| r.get(0))?;
+        self.cache.check_version(version);
+        let (seq, prev_hash) = match &self.cache.head {
+            Some(head) => head.clone(),
+            None => {
+                apply::chain_head(&tx, self.device)?.map(|(seq, hash, _)| (seq, hash)).unwrap_or((0, String::new()))
+            }
+        };
         let mut writer = Writer {
             tx,
             device: self.device,
@@ -100,9 +109,12 @@ impl Journal {
             seq,
             prev_hash,
             received_at: now.timestamp_millis(),
+            cache: &self.cache,
+            learned: Learned::default(),
         };
         let value = work(&mut writer)?;
-        writer.tx.commit()?;
+        let (head, learned) = writer.commit()?;
+        self.cache.commit(learned, head);
         Ok(value)
     }
 
@@ -122,6 +134,8 @@ impl Journal {
         }
         local_set(&tx, "clock", &self.clock.last().encode())?;
         tx.commit()?;
+        // Remote ops may be of any kind, this PC's own among them (after a restore).
+        self.cache.clear();
         Ok(new)
     }
 
@@ -139,9 +153,24 @@ pub(crate) struct Writer<'a> {
     seq: u64,
     prev_hash: String,
     received_at: i64,
+    /// Facts read by earlier entries (not to be used once this transaction
+    /// has changed any of them; see `Writer::cache`).
+    cache: &'a FactsCache,
+    pub learned: Learned,
 }
 
 impl Writer<'_> {
+    /// The cached facts, unless this transaction has already changed some.
+    pub fn cache(&self) -> Option<&FactsCache> {
+        (!self.learned.changes_facts).then_some(self.cache)
+    }
+
+    /// Commit; returns this PC's chain head after it and what was learned.
+    fn commit(self) -> Result<(cache::ChainHead, Learned)> {
+        self.tx.commit()?;
+        Ok(((self.seq, self.prev_hash), self.learned))
+    }
+
     /// Append an op by `author` made now and apply it; it waits in the outbox.
     pub fn record(&mut self, author: Uuid, kind: OpKind) -> Result<Op> {
         let at = self.now;
@@ -150,6 +179,9 @@ impl Writer<'_> {
 
     /// Append an op entered at `at` (a replayed history keeps its times).
     pub fn record_at(&mut self, author: Uuid, at: DateTime<Utc>, kind: OpKind) -> Result<Op> {
+        if !cache::keeps_facts(&kind) {
+            self.learned.changes_facts = true;
+        }
         let hlc: Hlc = self.clock.tick(at.timestamp_millis());
         self.seq += 1;
         let op = Op {

@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod apply;
+mod cache;
 mod db;
 pub mod demo;
 mod entries;
