@@ -4,9 +4,10 @@
 -- last-writer-wins register whose winning clock stamp is kept in `clocks`.
 -- They carry no foreign keys on purpose: ops arrive in any order from sync.
 
--- The op log. `seq` is the local arrival order, so a PC's entries and a pulled
--- batch both append to the end of the table; (device, device_seq) is the place
--- in the device's hash chain, by which a duplicate is recognised.
+-- The op log. (device, device_seq) is the op's place in its device's hash
+-- chain, by which a duplicate is recognised; `seq` (see `op_chain` below)
+-- keeps this PC's entries and each pulled batch appending at the end of their
+-- own part of the table.
 CREATE TABLE op (
     seq          INTEGER PRIMARY KEY,
     id           TEXT NOT NULL,            -- unique by construction (UUIDv7); the server keys on it
@@ -23,9 +24,13 @@ CREATE TABLE op (
     lesson_id    TEXT,                     -- for the change log of cells and lessons
     student_id   TEXT,
     payload      TEXT NOT NULL,            -- JSON of the OpKind
-    voided       INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (device, device_seq)
+    voided       INTEGER NOT NULL DEFAULT 0
 );
+-- `seq` places the op: this PC's own ops at their place in its hash chain
+-- (seq = device_seq, so the chain costs an entry no index write), ops from
+-- elsewhere from 2^62 on in the order they arrived, found by their chain
+-- place through this index (see `apply::FOREIGN_SEQ_BASE`).
+CREATE UNIQUE INDEX op_chain ON op (device, device_seq) WHERE seq >= 4611686018427387904;
 -- Rows are kept small on purpose: a remote batch's cost is mostly the bytes
 -- it writes, and the op row is most of them (hashes as bytes, no columns that
 -- only repeat the payload).
@@ -56,12 +61,12 @@ CREATE TABLE void (
 CREATE INDEX void_account ON void (account_id);
 
 -- Ops made on this PC that the server has not taken yet: this device's ops
--- after the push cursor `local.pushed_seq` (the hash chain is pushed in order).
--- A view, not a table: an entry costs no extra write.
+-- (the ones below 2^62) after the push cursor `local.pushed_seq` (the hash
+-- chain is pushed in order). A view, not a table: an entry costs no extra write.
 CREATE VIEW outbox AS
 SELECT op.* FROM op
-WHERE op.device = (SELECT value FROM local WHERE key = 'device_id')
-  AND op.device_seq > COALESCE((SELECT CAST(value AS INTEGER) FROM local WHERE key = 'pushed_seq'), 0);
+WHERE op.seq > COALESCE((SELECT CAST(value AS INTEGER) FROM local WHERE key = 'pushed_seq'), 0)
+  AND op.seq < 4611686018427387904;
 
 -- Facts about this PC that never sync: its device id, the push cursor, and its
 -- clock as of the last remote ops it saw (its own stamps are in its last op).

@@ -22,9 +22,17 @@ pub enum Applied {
     Duplicate,
 }
 
-const INSERT_OP: &str = "INSERT INTO op (id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, received_at,
+/// Where an op sits in `op` (its `seq`, the rowid). This PC's own ops sit at
+/// their place in its chain (`seq` = `device_seq`), so the chain needs no
+/// index of its own and an entry writes one B-tree fewer; ops from elsewhere
+/// follow from `FOREIGN_SEQ_BASE` on, in the order they arrived, and the
+/// partial index `op_chain` finds them by (device, device_seq).
+pub(crate) const FOREIGN_SEQ_BASE: i64 = 1 << 62;
+
+const INSERT_OP: &str =
+    "INSERT INTO op (seq, id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, received_at,
     prev_hash, hash, kind, lesson_id, student_id, payload, voided)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
 
 /// An op's hash as stored (32 bytes), or a corruption error naming the op.
 fn stored_hash(op: &Op, hex: &str) -> Result<Vec<u8>> {
@@ -38,37 +46,64 @@ fn hash_text(bytes: &[u8]) -> rusqlite::Result<String> {
     })
 }
 
-/// The last op of `device` in this journal: (device_seq, hash, stamp).
-pub(crate) fn chain_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op WHERE device = ?1 ORDER BY device_seq DESC LIMIT 1",
-        )?
-        .query_row([uuid_text(device)], |r| {
-            let hlc = Hlc { wall_ms: r.get(2)?, counter: r.get(3)?, device };
-            Ok((r.get::<_, i64>(0)? as u64, hash_text(r.get_ref(1)?.as_blob()?)?, hlc))
-        })
-        .optional()?)
+/// This PC's last op: (device_seq, hash, stamp).
+pub(crate) fn own_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
+    head(
+        conn,
+        "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op WHERE seq < ?1 ORDER BY seq DESC LIMIT 1",
+        None,
+        device,
+    )
+}
+
+/// The last op stored of another device: (device_seq, hash, stamp).
+fn foreign_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
+    let sql = "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op
+               WHERE seq >= ?1 AND device = ?2 ORDER BY device_seq DESC LIMIT 1";
+    head(conn, sql, Some(device), device)
+}
+
+fn head(
+    conn: &Connection,
+    sql: &str,
+    of: Option<uuid::Uuid>,
+    device: uuid::Uuid,
+) -> Result<Option<(u64, String, Hlc)>> {
+    let read = |r: &rusqlite::Row<'_>| {
+        let hlc = Hlc { wall_ms: r.get(2)?, counter: r.get(3)?, device };
+        Ok((r.get::<_, i64>(0)? as u64, hash_text(r.get_ref(1)?.as_blob()?)?, hlc))
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
+    Ok(match of {
+        Some(d) => stmt.query_row(params![FOREIGN_SEQ_BASE, uuid_text(d)], read),
+        None => stmt.query_row([FOREIGN_SEQ_BASE], read),
+    }
+    .optional()?)
 }
 
 /// Store an op made on this PC a moment ago (sealed by the caller, so its
 /// hash is not checked again) and apply it.
 pub(crate) fn apply_own(conn: &Connection, op: &Op, received_at: i64) -> Result<Applied> {
-    store_and_apply(conn, op, received_at, Lookups { duplicate: false, void: true })
+    store_and_apply(conn, op, received_at, Place::Own, Lookups { duplicate: false, void: true })
 }
 
 /// Applies remote ops inside one transaction, remembering what it learns on
 /// the way so each op costs fewer lookups: every device's last stored place in
-/// its chain (an op past it cannot be a duplicate) and whether a void is in force.
+/// its chain (an op past it cannot be a duplicate), where the next op from
+/// elsewhere goes, and whether a void is in force.
 pub(crate) struct RemoteBatch {
+    own_device: uuid::Uuid,
     heads: HashMap<uuid::Uuid, u64>,
+    next_foreign: i64,
     voids: bool,
 }
 
 impl RemoteBatch {
-    pub fn new(conn: &Connection) -> Result<RemoteBatch> {
+    pub fn new(conn: &Connection, own_device: uuid::Uuid) -> Result<RemoteBatch> {
         let voids = conn.query_row("SELECT EXISTS (SELECT 1 FROM void)", [], |r| r.get(0))?;
-        Ok(RemoteBatch { heads: HashMap::new(), voids })
+        let last: Option<i64> = conn.query_row("SELECT MAX(seq) FROM op", [], |r| r.get(0))?;
+        let next_foreign = last.filter(|&s| s >= FOREIGN_SEQ_BASE).map_or(FOREIGN_SEQ_BASE, |s| s + 1);
+        Ok(RemoteBatch { own_device, heads: HashMap::new(), next_foreign, voids })
     }
 
     /// Store an op from elsewhere and apply it, unless this journal has it.
@@ -76,16 +111,30 @@ impl RemoteBatch {
         if !op.hash_is_valid() {
             return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
         }
+        let own = op.device == self.own_device;
         let head = match self.heads.get(&op.device) {
             Some(head) => *head,
-            None => chain_head(conn, op.device)?.map_or(0, |(seq, _, _)| seq),
+            None if own => own_head(conn, op.device)?.map_or(0, |(seq, _, _)| seq),
+            None => foreign_head(conn, op.device)?.map_or(0, |(seq, _, _)| seq),
         };
+        // This PC's own ops come back from the server after a restore.
+        let place = if own { Place::Own } else { Place::Foreign(self.next_foreign) };
         let lookups = Lookups { duplicate: op.device_seq <= head, void: self.voids };
-        let applied = store_and_apply(conn, op, received_at, lookups)?;
+        let applied = store_and_apply(conn, op, received_at, place, lookups)?;
+        if applied == Applied::New && !own {
+            self.next_foreign += 1;
+        }
         self.heads.insert(op.device, head.max(op.device_seq));
         self.voids |= matches!(op.kind, OpKind::VoidOps(_));
         Ok(applied)
     }
+}
+
+/// Where an op goes in `op` (see `FOREIGN_SEQ_BASE`).
+#[derive(Clone, Copy)]
+enum Place {
+    Own,
+    Foreign(i64),
 }
 
 /// Which lookups storing an op needs.
@@ -97,16 +146,21 @@ struct Lookups {
 }
 
 /// Store `op` in the log and apply it to the state, inside the caller's transaction.
-fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, lookups: Lookups) -> Result<Applied> {
+fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, place: Place, lookups: Lookups) -> Result<Applied> {
     // An op is known by its place in its device's hash chain; one past the
-    // device's last stored place is new (and the UNIQUE constraint guards it).
+    // device's last stored place is new (and the primary key or the UNIQUE
+    // index guards it).
     let device = uuid_text(op.device);
-    let known: Option<String> = if !lookups.duplicate {
-        None
-    } else {
-        conn.prepare_cached("SELECT hash FROM op WHERE device = ?1 AND device_seq = ?2")?
-            .query_row(params![device, op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
-            .optional()?
+    let known: Option<String> = match place {
+        _ if !lookups.duplicate => None,
+        Place::Own => conn
+            .prepare_cached("SELECT hash FROM op WHERE seq = ?1")?
+            .query_row([op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
+            .optional()?,
+        Place::Foreign(_) => conn
+            .prepare_cached("SELECT hash FROM op WHERE seq >= ?1 AND device = ?2 AND device_seq = ?3")?
+            .query_row(params![FOREIGN_SEQ_BASE, device, op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
+            .optional()?,
     };
     if let Some(hash) = known {
         if hash != op.hash {
@@ -117,6 +171,10 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, lookups: Lookup
         }
         return Ok(Applied::Duplicate);
     }
+    let seq = match place {
+        Place::Own => op.device_seq as i64,
+        Place::Foreign(seq) => seq,
+    };
     let effect = op.kind.effect().map_err(|e| JournalError::Invalid(e.to_string()))?;
     let hlc = op.hlc.encode();
     let voided = matches!(effect, Effect::Write(_)) && lookups.void && is_voided(conn, op)?;
@@ -132,6 +190,7 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, lookups: Lookup
     let payload = serde_json::to_string(&op.kind).expect("an op kind always serialises");
     conn.prepare_cached(INSERT_OP)?
         .execute(params![
+            seq,
             uuid_text(op.id),
             uuid_text(op.author),
             device,

@@ -44,7 +44,7 @@ impl Journal {
         // small) or the remote stamps saved with each batch it applied.
         let parse = |text: String| text.parse::<Hlc>().map_err(|e| JournalError::Corrupt(format!("{e}")));
         let seen = local_get(&conn, "clock")?.map(parse).transpose()?;
-        let own = apply::chain_head(&conn, device)?.map(|(_, _, hlc)| hlc);
+        let own = apply::own_head(&conn, device)?.map(|(_, _, hlc)| hlc);
         let clock = match seen.into_iter().chain(own).max() {
             Some(last) => Clock::resume(Hlc { device, ..last }),
             None => Clock::new(device),
@@ -97,9 +97,7 @@ impl Journal {
         self.cache.check_version(version);
         let (seq, prev_hash) = match &self.cache.head {
             Some(head) => head.clone(),
-            None => {
-                apply::chain_head(&tx, self.device)?.map(|(seq, hash, _)| (seq, hash)).unwrap_or((0, String::new()))
-            }
+            None => apply::own_head(&tx, self.device)?.map(|(seq, hash, _)| (seq, hash)).unwrap_or((0, String::new())),
         };
         let mut writer = Writer {
             tx,
@@ -125,7 +123,7 @@ impl Journal {
         let received_at = now.timestamp_millis();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut new = 0;
-        let mut batch = apply::RemoteBatch::new(&tx)?;
+        let mut batch = apply::RemoteBatch::new(&tx, self.device)?;
         for op in ops {
             if batch.apply(&tx, op, received_at)? == Applied::New {
                 new += 1;

@@ -1,9 +1,10 @@
 //! What is in a journal file and whether it is whole: counts for the
 //! sysadmin, SQLite's integrity check, and the op log's hash chains.
 
-use crate::apply::{OP_COLUMNS, op_from_row};
+use crate::apply::{FOREIGN_SEQ_BASE, OP_COLUMNS, op_from_row};
 use crate::error::Result;
 use crate::journal::Journal;
+use classbook_domain::op::Op;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
@@ -127,6 +128,22 @@ impl Journal {
             }
             last = Some((op.device, op.device_seq, op.hash.clone()));
         }
+        let misplaced: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM op WHERE seq < ?1 AND (device <> ?2 OR seq <> device_seq)",
+            rusqlite::params![FOREIGN_SEQ_BASE, self.device().to_string()],
+            |r| r.get(0),
+        )?;
+        if misplaced > 0 {
+            report.problems.push(format!("{misplaced} операций записаны среди операций этого ПК не на своих местах"));
+        }
         Ok(report)
+    }
+
+    /// This PC's ops the server has not taken yet, in chain order, at most `limit`.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<Op>> {
+        let sql = format!("SELECT {OP_COLUMNS} FROM outbox ORDER BY seq LIMIT ?1");
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let ops = stmt.query_map([limit as i64], op_from_row)?.collect::<rusqlite::Result<Vec<Op>>>()?;
+        Ok(ops)
     }
 }
