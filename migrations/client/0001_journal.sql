@@ -33,11 +33,21 @@ CREATE TABLE op (
 CREATE UNIQUE INDEX op_chain ON op (device, device_seq) WHERE seq >= 4611686018427387904;
 -- Rows are kept small on purpose: a remote batch's cost is mostly the bytes
 -- it writes, and the op row is most of them (hashes as bytes, no columns that
--- only repeat the payload).
--- The one index on `op` besides the chain (every entry pays for each index):
--- a cell's and a lesson's change log. Voiding an
--- account scans the log instead; it is rare and done by an administrator.
-CREATE INDEX op_cell ON op (lesson_id, student_id);
+-- only repeat the payload). Every index on `op` is paid by every entry, so
+-- the only one is the chain of ops from elsewhere; voiding an account scans
+-- the log instead (it is rare and done by an administrator).
+
+-- The change log's index: which ops touched a journal cell, or a lesson's own
+-- fields (student_id ''). Derived from `op.lesson_id`/`op.student_id` and kept
+-- behind the log rather than written by each entry (an entry writes one B-tree
+-- fewer): a change log asked for, and every bulk write, first index the ops
+-- past `local.cells_own` and `local.cells_foreign` (`history::index_cells`).
+CREATE TABLE op_cell (
+    lesson_id  TEXT NOT NULL,
+    student_id TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    PRIMARY KEY (lesson_id, student_id, seq)
+) WITHOUT ROWID;
 
 CREATE TRIGGER op_is_append_only
 BEFORE UPDATE OF id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, received_at, prev_hash, hash, kind,

@@ -227,6 +227,7 @@ impl Journal {
                 }
             }
             progress(count);
+            crate::history::index_cells(&w.tx)?;
             Ok(count)
         })
     }

@@ -3,11 +3,13 @@
 //! (shown, marked void). It is a query over the op log, which is append-only.
 
 use crate::accounts::Session;
+use crate::apply::FOREIGN_SEQ_BASE;
 use crate::error::Result;
 use crate::journal::Journal;
+use crate::journal::{local_get, local_set};
 use chrono::{DateTime, Utc};
 use classbook_domain::op::{Effect, OpKind};
-use rusqlite::params;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -28,15 +30,43 @@ pub struct Change {
     pub voided: bool,
 }
 
+/// The ops of a cell, or of a lesson's own fields (student '').
 const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.payload, o.voided
-    FROM op o LEFT JOIN account a ON a.id = o.author
-    WHERE o.lesson_id = ?1 AND o.student_id = ?2
+    FROM op_cell c JOIN op o ON o.seq = c.seq LEFT JOIN account a ON a.id = o.author
+    WHERE c.lesson_id = ?1 AND c.student_id = ?2
     ORDER BY o.hlc_ms, o.hlc_counter, o.device";
 
-const LESSON_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.entered_at, o.payload, o.voided
-    FROM op o LEFT JOIN account a ON a.id = o.author
-    WHERE o.lesson_id = ?1 AND o.student_id IS NULL -- the lesson's own fields, not its cells
-    ORDER BY o.hlc_ms, o.hlc_counter, o.device";
+/// Index the ops stored since the last call in `op_cell`, in the caller's
+/// (write) transaction. Two places in `local` say how far each part of the
+/// log is indexed: this PC's ops and those from elsewhere (see
+/// `apply::FOREIGN_SEQ_BASE`).
+pub(crate) fn index_cells(conn: &Connection) -> Result<()> {
+    let mark = |key: &str, default: i64| -> Result<i64> {
+        Ok(local_get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+    };
+    let (own, foreign) = (mark("cells_own", 0)?, mark("cells_foreign", FOREIGN_SEQ_BASE - 1)?);
+    let last = |sql: &str| -> Result<Option<i64>> {
+        Ok(conn.prepare_cached(sql)?.query_row([FOREIGN_SEQ_BASE], |r| r.get(0)).optional()?)
+    };
+    let own_end = last("SELECT seq FROM op WHERE seq < ?1 ORDER BY seq DESC LIMIT 1")?.unwrap_or(0);
+    let foreign_end =
+        last("SELECT seq FROM op WHERE seq >= ?1 ORDER BY seq DESC LIMIT 1")?.unwrap_or(FOREIGN_SEQ_BASE - 1);
+    if own_end <= own && foreign_end <= foreign {
+        return Ok(());
+    }
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO op_cell (lesson_id, student_id, seq)
+         SELECT lesson_id, COALESCE(student_id, ''), seq FROM op
+         WHERE seq > ?1 AND seq <= ?2 AND lesson_id IS NOT NULL
+         UNION ALL
+         SELECT lesson_id, COALESCE(student_id, ''), seq FROM op
+         WHERE seq > ?3 AND seq <= ?4 AND lesson_id IS NOT NULL",
+    )?
+    .execute(params![own, own_end, foreign, foreign_end])?;
+    local_set(conn, "cells_own", &own_end.to_string())?;
+    local_set(conn, "cells_foreign", &foreign_end.to_string())?;
+    Ok(())
+}
 
 /// Fields that say which cell a record belongs to, not what it holds.
 const IDENTITY: [&str; 2] = ["lesson_id", "student_id"];
@@ -55,20 +85,23 @@ impl Journal {
     pub fn cell_history(&self, session: &Session, lesson_id: Uuid, student_id: Uuid) -> Result<Vec<Change>> {
         let (_, place) = crate::facts::lesson_facts(self.conn(), lesson_id)?;
         self.check_view_class(session, place.class_id)?;
-        self.history(CELL_OPS, params![lesson_id.to_string(), student_id.to_string()])
+        self.history(lesson_id, student_id.to_string())
     }
 
     /// Every change of a lesson's own fields (topic, homework, substitute …).
     pub fn lesson_history(&self, session: &Session, lesson_id: Uuid) -> Result<Vec<Change>> {
         let (_, place) = crate::facts::lesson_facts(self.conn(), lesson_id)?;
         self.check_view_class(session, place.class_id)?;
-        self.history(LESSON_OPS, params![lesson_id.to_string()])
+        self.history(lesson_id, String::new())
     }
 
-    fn history(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Change>> {
-        let mut stmt = self.conn().prepare_cached(sql)?;
+    fn history(&self, lesson_id: Uuid, student: String) -> Result<Vec<Change>> {
+        let tx = Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+        index_cells(&tx)?;
+        tx.commit()?;
+        let mut stmt = self.conn().prepare_cached(CELL_OPS)?;
         let rows = stmt
-            .query_map(args, |r| {
+            .query_map(params![lesson_id.to_string(), student], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,

@@ -131,6 +131,7 @@ impl Journal {
             self.clock.observe(op.hlc, now.timestamp_millis());
         }
         local_set(&tx, "clock", &self.clock.last().encode())?;
+        crate::history::index_cells(&tx)?;
         tx.commit()?;
         // Remote ops may be of any kind, this PC's own among them (after a restore).
         self.cache.clear();
@@ -201,11 +202,11 @@ impl Writer<'_> {
     }
 }
 
-fn local_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+pub(crate) fn local_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT value FROM local WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
-fn local_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
+pub(crate) fn local_set(conn: &Connection, key: &str, value: &str) -> Result<()> {
     conn.prepare_cached(
         "INSERT INTO local (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     )?

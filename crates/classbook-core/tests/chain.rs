@@ -54,6 +54,11 @@ fn ops_made_after_a_backup_come_back_once_after_restoring_it() {
     assert_eq!(restored.apply_remote(&everything).unwrap(), 3);
     assert_eq!(restored.apply_remote(&everything).unwrap(), 0);
     assert_eq!(School::snapshot(&copy), School::snapshot(&path));
+    let admin = restored.login("admin", PASSWORD).unwrap();
+    let log = restored.cell_history(&admin, school.lessons[5], school.students[1]).unwrap();
+    assert_eq!(log.iter().filter(|c| c.field == "value").count(), 1, "{log:?}");
+    let log = restored.lesson_history(&admin, school.lessons[5]).unwrap();
+    assert_eq!(log.iter().filter(|c| c.field == "topic").count(), 1, "{log:?}");
 
     // The chain goes on after the ops that came back, with no gap or fork.
     let petrova = restored.login("petrova", PASSWORD).unwrap();
