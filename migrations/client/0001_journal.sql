@@ -28,9 +28,9 @@ CREATE TABLE op (
 );
 -- `seq` places the op: this PC's own ops at their place in its hash chain
 -- (seq = device_seq, so the chain costs an entry no index write), ops from
--- elsewhere from 2^62 on in the order they arrived, found by their chain
+-- elsewhere from 2^32 on in the order they arrived, found by their chain
 -- place through this index (see `apply::FOREIGN_SEQ_BASE`).
-CREATE UNIQUE INDEX op_chain ON op (device, device_seq) WHERE seq >= 4611686018427387904;
+CREATE UNIQUE INDEX op_chain ON op (device, device_seq) WHERE seq >= 4294967296;
 -- Rows are kept small on purpose: a remote batch's cost is mostly the bytes
 -- it writes, and the op row is most of them (hashes as bytes, no columns that
 -- only repeat the payload). Every index on `op` is paid by every entry, so
@@ -71,12 +71,12 @@ CREATE TABLE void (
 CREATE INDEX void_account ON void (account_id);
 
 -- Ops made on this PC that the server has not taken yet: this device's ops
--- (the ones below 2^62) after the push cursor `local.pushed_seq` (the hash
+-- (the ones below 2^32) after the push cursor `local.pushed_seq` (the hash
 -- chain is pushed in order). A view, not a table: an entry costs no extra write.
 CREATE VIEW outbox AS
 SELECT op.* FROM op
 WHERE op.seq > COALESCE((SELECT CAST(value AS INTEGER) FROM local WHERE key = 'pushed_seq'), 0)
-  AND op.seq < 4611686018427387904;
+  AND op.seq < 4294967296;
 
 -- Facts about this PC that never sync: its device id, the push cursor, and its
 -- clock as of the last remote ops it saw (its own stamps are in its last op).

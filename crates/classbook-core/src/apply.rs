@@ -27,7 +27,26 @@ pub enum Applied {
 /// index of its own and an entry writes one B-tree fewer; ops from elsewhere
 /// follow from `FOREIGN_SEQ_BASE` on, in the order they arrived, and the
 /// partial index `op_chain` finds them by (device, device_seq).
-pub(crate) const FOREIGN_SEQ_BASE: i64 = 1 << 62;
+pub(crate) const FOREIGN_SEQ_BASE: i64 = 1 << 32;
+
+/// `FOREIGN_SEQ_BASE` written into the SQL that looks ops from elsewhere up
+/// by chain place: SQLite only uses the partial index `op_chain` when the
+/// query's own text implies its condition (a bound parameter does not).
+macro_rules! foreign_ops {
+    () => {
+        "seq >= 4294967296"
+    };
+}
+
+/// Looks up the last op stored of a device from elsewhere.
+const FOREIGN_HEAD: &str = concat!(
+    "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op WHERE ",
+    foreign_ops!(),
+    " AND device = ?1 ORDER BY device_seq DESC LIMIT 1"
+);
+
+/// Looks up an op from elsewhere by its chain place.
+const FOREIGN_AT: &str = concat!("SELECT hash FROM op WHERE ", foreign_ops!(), " AND device = ?1 AND device_seq = ?2");
 
 const INSERT_OP: &str =
     "INSERT INTO op (seq, id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, received_at,
@@ -48,37 +67,18 @@ fn hash_text(bytes: &[u8]) -> rusqlite::Result<String> {
 
 /// This PC's last op: (device_seq, hash, stamp).
 pub(crate) fn own_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
-    head(
-        conn,
-        "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op WHERE seq < ?1 ORDER BY seq DESC LIMIT 1",
-        None,
-        device,
-    )
+    let sql = "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op WHERE seq < ?1 ORDER BY seq DESC LIMIT 1";
+    Ok(conn.prepare_cached(sql)?.query_row([FOREIGN_SEQ_BASE], |r| read_head(r, device)).optional()?)
 }
 
 /// The last op stored of another device: (device_seq, hash, stamp).
 fn foreign_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
-    let sql = "SELECT device_seq, hash, hlc_ms, hlc_counter FROM op
-               WHERE seq >= ?1 AND device = ?2 ORDER BY device_seq DESC LIMIT 1";
-    head(conn, sql, Some(device), device)
+    Ok(conn.prepare_cached(FOREIGN_HEAD)?.query_row([uuid_text(device)], |r| read_head(r, device)).optional()?)
 }
 
-fn head(
-    conn: &Connection,
-    sql: &str,
-    of: Option<uuid::Uuid>,
-    device: uuid::Uuid,
-) -> Result<Option<(u64, String, Hlc)>> {
-    let read = |r: &rusqlite::Row<'_>| {
-        let hlc = Hlc { wall_ms: r.get(2)?, counter: r.get(3)?, device };
-        Ok((r.get::<_, i64>(0)? as u64, hash_text(r.get_ref(1)?.as_blob()?)?, hlc))
-    };
-    let mut stmt = conn.prepare_cached(sql)?;
-    Ok(match of {
-        Some(d) => stmt.query_row(params![FOREIGN_SEQ_BASE, uuid_text(d)], read),
-        None => stmt.query_row([FOREIGN_SEQ_BASE], read),
-    }
-    .optional()?)
+fn read_head(r: &rusqlite::Row<'_>, device: uuid::Uuid) -> rusqlite::Result<(u64, String, Hlc)> {
+    let hlc = Hlc { wall_ms: r.get(2)?, counter: r.get(3)?, device };
+    Ok((r.get::<_, i64>(0)? as u64, hash_text(r.get_ref(1)?.as_blob()?)?, hlc))
 }
 
 /// Store an op made on this PC a moment ago (sealed by the caller, so its
@@ -158,8 +158,8 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, place: Place, l
             .query_row([op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
             .optional()?,
         Place::Foreign(_) => conn
-            .prepare_cached("SELECT hash FROM op WHERE seq >= ?1 AND device = ?2 AND device_seq = ?3")?
-            .query_row(params![FOREIGN_SEQ_BASE, device, op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
+            .prepare_cached(FOREIGN_AT)?
+            .query_row(params![device, op.device_seq as i64], |r| hash_text(r.get_ref(0)?.as_blob()?))
             .optional()?,
     };
     if let Some(hash) = known {
@@ -172,6 +172,10 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, place: Place, l
         return Ok(Applied::Duplicate);
     }
     let seq = match place {
+        // Four billion entries from one PC: not a school's lifetime of work.
+        Place::Own if op.device_seq as i64 >= FOREIGN_SEQ_BASE => {
+            return Err(JournalError::Corrupt(format!("номер операции этого ПК {} вне допустимого", op.device_seq)));
+        }
         Place::Own => op.device_seq as i64,
         Place::Foreign(seq) => seq,
     };
@@ -422,3 +426,29 @@ pub fn op_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
 /// The columns `op_from_row` expects, in order.
 pub const OP_COLUMNS: &str =
     "id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, prev_hash, hash, payload";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The chain lookups of ops from elsewhere go through `op_chain`, not a
+    /// scan of every op from elsewhere.
+    #[test]
+    fn foreign_chain_lookups_use_the_partial_index() {
+        assert_eq!(format!("seq >= {FOREIGN_SEQ_BASE}"), foreign_ops!());
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::db::open(&dir.path().join("journal.db")).unwrap();
+        for sql in [FOREIGN_HEAD, FOREIGN_AT] {
+            let plan: Vec<String> = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(["x", "1"].iter().take(sql.matches('?').count())), |r| {
+                    r.get::<_, String>(3)
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(plan.iter().any(|step| step.contains("USING INDEX op_chain")), "{sql}: {plan:?}");
+        }
+    }
+}
