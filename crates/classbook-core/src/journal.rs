@@ -119,6 +119,18 @@ impl Journal {
     /// Apply ops made elsewhere (another PC, the server): stored, applied,
     /// not queued for sending. Returns how many were new.
     pub fn apply_remote(&mut self, ops: &[Op]) -> Result<usize> {
+        // A pulled batch commits without waiting for the disk: were it lost
+        // in a power cut, it would be lost together with what followed it in
+        // the WAL (SQLite keeps a prefix of the commits), so the pull cursor
+        // saved with it (issue 4) goes back too and the batch is pulled
+        // again. An entry typed on this PC still waits (FULL).
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let applied = self.apply_remote_batch(ops);
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        applied
+    }
+
+    fn apply_remote_batch(&mut self, ops: &[Op]) -> Result<usize> {
         let now = self.now();
         let received_at = now.timestamp_millis();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
