@@ -5,6 +5,7 @@
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "startup_status",
+        "ui_ready",
         "app_info",
         "login",
         "change_password",
@@ -19,6 +20,11 @@ fn main() {
         "set_attendance",
         "set_topic",
         "set_homework",
+        "cell_history",
+        "lesson_history",
+        "classes_led",
+        "absence_register",
+        "set_absence_reason",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

@@ -5,7 +5,9 @@
 use crate::desk::{Desk, Startup};
 use crate::error::UiResult;
 use classbook_core::domain::model::AttendanceCode;
-use classbook_core::{DayLesson, JournalPage, JournalRef, MarkInput, PeriodInfo, Session, WorkType};
+use classbook_core::{
+    AbsenceEntry, Change, ClassRef, DayLesson, JournalPage, JournalRef, MarkInput, PeriodInfo, Session, WorkType,
+};
 use serde::Serialize;
 use std::sync::Arc;
 use tauri::State;
@@ -25,12 +27,25 @@ pub struct AppInfo {
     pub demo_today: Option<String>,
     pub demo_password: Option<&'static str>,
     pub today: chrono::NaiveDate,
+    /// The school's time zone, for showing entry times as the school's clock did.
+    pub utc_offset_minutes: i32,
     pub lock_seconds: u64,
 }
 
 #[tauri::command]
 pub fn startup_status(desk: Desktop<'_>) -> Startup {
     desk.startup()
+}
+
+/// The login screen is on screen. With `CLASSBOOK_EXIT_WHEN_READY` set, the
+/// app says so on stdout and quits: the cold-start benchmark times a start
+/// from the process's spawn to that line (scripts/bench-desktop.sh).
+#[tauri::command]
+pub fn ui_ready(app: tauri::AppHandle) {
+    if std::env::var_os("CLASSBOOK_EXIT_WHEN_READY").is_some() {
+        println!("classbook: login screen shown");
+        app.exit(0);
+    }
 }
 
 #[tauri::command(async)]
@@ -46,6 +61,7 @@ pub fn app_info(desk: Desktop<'_>) -> UiResult<AppInfo> {
             demo_password: demo_today.as_ref().map(|_| classbook_core::demo::DEMO_PASSWORD),
             demo_today,
             today: journal.today()?,
+            utc_offset_minutes: journal.school_offset()?.local_minus_utc() / 60,
             lock_seconds: desk.lock_override.unwrap_or(lock_minutes * 60),
         })
     })
@@ -140,4 +156,43 @@ pub fn set_topic(desk: Desktop<'_>, lesson_id: Uuid, topic: String) -> UiResult<
 #[tauri::command(async)]
 pub fn set_homework(desk: Desktop<'_>, lesson_id: Uuid, text: String) -> UiResult<()> {
     desk.as_user(|journal, session| journal.set_homework(session, lesson_id, &text))
+}
+
+/// Every change of one cell: marks, attendance, individual homework.
+#[tauri::command(async)]
+pub fn cell_history(desk: Desktop<'_>, lesson_id: Uuid, student_id: Uuid) -> UiResult<Vec<Change>> {
+    desk.as_user(|journal, session| journal.cell_history(session, lesson_id, student_id))
+}
+
+/// Every change of a lesson's own fields: topic, homework, substitute …
+#[tauri::command(async)]
+pub fn lesson_history(desk: Desktop<'_>, lesson_id: Uuid) -> UiResult<Vec<Change>> {
+    desk.as_user(|journal, session| journal.lesson_history(session, lesson_id))
+}
+
+#[tauri::command(async)]
+pub fn classes_led(desk: Desktop<'_>) -> UiResult<Vec<ClassRef>> {
+    desk.as_user(|journal, session| journal.classes_led(session))
+}
+
+#[tauri::command(async)]
+pub fn absence_register(
+    desk: Desktop<'_>,
+    class_id: Uuid,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> UiResult<Vec<AbsenceEntry>> {
+    desk.as_user(|journal, session| journal.absence_register(session, class_id, from, to))
+}
+
+/// The class teacher's correction of an absence: `code` «б», «ну», «оп» or «н», and why.
+#[tauri::command(async)]
+pub fn set_absence_reason(
+    desk: Desktop<'_>,
+    lesson_id: Uuid,
+    student_id: Uuid,
+    code: AttendanceCode,
+    reason: String,
+) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.set_absence_reason(session, lesson_id, student_id, code, &reason))
 }

@@ -69,6 +69,7 @@ fn main() {
         .manage(desk)
         .invoke_handler(tauri::generate_handler![
             commands::startup_status,
+            commands::ui_ready,
             commands::app_info,
             commands::login,
             commands::change_password,
@@ -83,6 +84,11 @@ fn main() {
             commands::set_attendance,
             commands::set_topic,
             commands::set_homework,
+            commands::cell_history,
+            commands::lesson_history,
+            commands::classes_led,
+            commands::absence_register,
+            commands::set_absence_reason,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -74,7 +74,8 @@ impl Journal {
         Ok(at.with_timezone(&self.school_offset()?).date_naive())
     }
 
-    pub(crate) fn school_offset(&self) -> Result<FixedOffset> {
+    /// The school's time zone (a setting; Moscow time unless set).
+    pub fn school_offset(&self) -> Result<FixedOffset> {
         let minutes: i32 = self.setting("utc_offset_minutes")?.and_then(|v| v.parse().ok()).unwrap_or(180);
         Ok(FixedOffset::east_opt(minutes * 60).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC")))
     }

@@ -32,6 +32,6 @@ pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, P
 pub use register::AbsenceEntry;
 pub use results::ClassResults;
 pub use stats::{Integrity, Stats};
-pub use workplace::{DayLesson, JournalRef, WorkType};
+pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};
 
 pub use classbook_domain as domain;

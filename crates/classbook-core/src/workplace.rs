@@ -52,6 +52,14 @@ pub struct JournalRef {
     pub teaches: bool,
 }
 
+/// A class the user leads as its class teacher.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassRef {
+    pub class_id: Uuid,
+    /// «7А».
+    pub class_name: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct WorkType {
     pub id: Uuid,
@@ -203,5 +211,20 @@ impl Journal {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(types)
+    }
+
+    /// The classes whose class teacher the session's user is (the absence
+    /// register is theirs to keep), youngest first.
+    pub fn classes_led(&self, session: &Session) -> Result<Vec<ClassRef>> {
+        let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
+        let Some(staff) = actor.staff_id else { return Ok(Vec::new()) };
+        let classes = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, grade || COALESCE(letter, '') FROM class WHERE class_teacher_id = ?1 ORDER BY grade, letter",
+            )?
+            .query_map([staff.to_string()], |r| Ok(ClassRef { class_id: uuid(r.get(0)?)?, class_name: r.get(1)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(classes)
     }
 }

@@ -53,6 +53,12 @@ fn teachers_see_taught_pages_and_class_teachers_their_class() {
     assert_eq!((pages[0].class_id, pages[0].subject_id, pages[0].teaches), (school.class_5a, school.math, false));
     // The page opens for her.
     school.journal.journal_page(&kuznetsova, school.class_5a, None, school.math, school.q1).unwrap();
+
+    // She keeps the absence register of the classes she leads; Petrova leads none.
+    let led: Vec<_> =
+        school.journal.classes_led(&kuznetsova).unwrap().into_iter().map(|c| (c.class_id, c.class_name)).collect();
+    assert_eq!(led, [(school.class_1a, "1А".to_string()), (school.class_5a, "5А".to_string())]);
+    assert!(school.journal.classes_led(&petrova).unwrap().is_empty());
 }
 
 #[test]

@@ -72,6 +72,17 @@ fn tauri_driver() -> PathBuf {
     on_path.expect("tauri-driver not found: cargo install tauri-driver --version '^2' --locked (scripts/test.sh does)")
 }
 
+/// The desktop binary: `CLASSBOOK_DESKTOP_BIN` (the benchmark's release
+/// build), else the one cargo built for these tests.
+pub fn app_binary() -> PathBuf {
+    if let Some(path) = std::env::var_os("CLASSBOOK_DESKTOP_BIN") {
+        return path.into();
+    }
+    option_env!("CARGO_BIN_EXE_classbook-desktop")
+        .expect("set CLASSBOOK_DESKTOP_BIN to the classbook-desktop binary to drive")
+        .into()
+}
+
 /// One run of the app: tauri-driver, the app it starts, and a WebDriver session.
 pub struct App {
     pub client: Client,
@@ -109,10 +120,7 @@ impl App {
         }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), "wry".into());
-        caps.insert(
-            "tauri:options".into(),
-            serde_json::json!({ "application": env!("CARGO_BIN_EXE_classbook-desktop") }),
-        );
+        caps.insert("tauri:options".into(), serde_json::json!({ "application": app_binary() }));
         // tauri-driver now and then drops the session request of an app
         // started right after another one closed (hyper: IncompleteMessage,
         // seen once in about ten runs of the restart test); a second request
@@ -267,5 +275,8 @@ pub mod key {
     pub const ENTER: &str = "\u{E007}";
     pub const TAB: &str = "\u{E004}";
     pub const DOWN: &str = "\u{E015}";
+    pub const UP: &str = "\u{E013}";
     pub const F2: &str = "\u{E032}";
+    pub const F3: &str = "\u{E033}";
+    pub const ESCAPE: &str = "\u{E00C}";
 }

@@ -55,6 +55,15 @@ async fn a_teacher_fills_a_lesson_by_keyboard_and_finds_it_after_a_restart() {
     }
     app.keys("5").await;
     app.wait_text("#grid-message", "the saved mark", |t| t.contains("отметка 5 сохранена")).await;
+    // F3: the cell's change log names the mark and who entered it; Esc goes back to the grid.
+    app.keys(key::F3).await;
+    let log = app.wait_text("#history", "the change log", |t| t.contains(&teacher.login)).await;
+    assert!(log.contains("отметка") && log.contains('5'), "the change log shows «{log}»");
+    // Entered on the demo's day at 10:00 by the school's clock, whatever the PC's time zone.
+    assert!(log.contains("26.05.2026 10:0"), "the change log shows «{log}»");
+    app.screenshot("history").await;
+    app.keys(key::ESCAPE).await;
+    app.find(&format!("#cell-{mark_row}-{col}.selected")).await;
     for _ in mark_row..absent_row {
         app.keys(key::DOWN).await;
     }
@@ -124,6 +133,32 @@ async fn a_class_teacher_cannot_edit_marks_and_sees_why() {
 
     let after = school.page(&class_teacher, page_ref.class_id, page_ref.subject_id, period);
     assert_eq!(after.marks.len(), page.marks.len(), "a refused entry changed the journal");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_teacher_records_why_a_student_was_absent() {
+    let school = DemoJournal::create();
+    let (class_teacher, class, row, absence) = school.class_teacher_with_absence();
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&class_teacher.login, &class_teacher.password).await;
+    app.click("#nav-absences").await;
+    app.wait_text("#register-count", "the register", |t| !t.ends_with(" 0")).await;
+    let shown = app.text(&format!("tr.absence:nth-child({})", row + 1)).await;
+    assert!(shown.contains(&absence.student_name) && shown.contains(&absence.subject_name), "row {row}: «{shown}»");
+    app.find(&format!("#absence-code-{row}")).await.select_by_label("б — болезнь").await.unwrap();
+    app.find(&format!("#absence-reason-{row}")).await.send_keys("справка № 15 из поликлиники").await.unwrap();
+    app.click(&format!("#absence-save-{row}")).await;
+    app.wait_text("#register-message", "the saved reason", |t| t.contains("причина сохранена")).await;
+    app.screenshot("absences").await;
+    app.stop().await;
+
+    let after = school.register(&class_teacher, class.class_id);
+    let entry = after
+        .iter()
+        .find(|e| e.lesson_id == absence.lesson_id && e.student_id == absence.student_id)
+        .expect("the absence is still in the register");
+    assert_eq!((entry.code.as_str(), entry.reason.as_deref()), ("б", Some("справка № 15 из поликлиники")));
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,7 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use classbook_core::demo::{DemoAccount, DemoConfig};
-use classbook_core::{DayLesson, Journal, JournalPage, JournalRef, MarkInput, Session};
+use classbook_core::{AbsenceEntry, ClassRef, DayLesson, Journal, JournalPage, JournalRef, MarkInput, Session};
 use std::path::PathBuf;
 use tempfile::TempDir;
 
@@ -67,6 +67,31 @@ impl DemoJournal {
             }
         }
         panic!("no demo class teacher has a page taught by someone else");
+    }
+
+    /// A class teacher, their class and the position in the register's
+    /// default view (the last two weeks) of an «н» without a reason.
+    pub fn class_teacher_with_absence(&self) -> (DemoAccount, ClassRef, usize, AbsenceEntry) {
+        let mut journal = self.open();
+        let today = journal.today().unwrap();
+        let from = today - chrono::Days::new(13);
+        for account in self.accounts.iter().filter(|a| a.role.contains("кл. р") && a.password != START) {
+            let session = self.session(&mut journal, account);
+            for class in journal.classes_led(&session).unwrap() {
+                let register = journal.absence_register(&session, class.class_id, from, today).unwrap();
+                if let Some(i) = register.iter().position(|e| e.code == "н" && e.reason.is_none()) {
+                    return (account.clone(), class, i, register[i].clone());
+                }
+            }
+        }
+        panic!("no demo class has an absence without a reason in the last two weeks");
+    }
+
+    pub fn register(&self, account: &DemoAccount, class: uuid::Uuid) -> Vec<AbsenceEntry> {
+        let mut journal = self.open();
+        let today = journal.today().unwrap();
+        let session = self.session(&mut journal, account);
+        journal.absence_register(&session, class, today - chrono::Days::new(13), today).unwrap()
     }
 
     pub fn page(

@@ -21,6 +21,7 @@ export interface AppInfo {
   demo_today: string | null;
   demo_password: string | null;
   today: string;
+  utc_offset_minutes: number;
   lock_seconds: number;
 }
 
@@ -141,6 +142,36 @@ export interface PageKey {
 
 export type AttendanceCode = "н" | "б" | "ну" | "оп";
 
+/** One change of one field, from the journal's change log. */
+export interface Change {
+  op_id: Uuid;
+  kind: string;
+  author_login: string;
+  entered_at: string;
+  record_id: Uuid;
+  field: string;
+  old: string | null;
+  new: string | null;
+  /** Voided as made under a compromised account: shown, not in force. */
+  voided: boolean;
+}
+
+export interface ClassRef {
+  class_id: Uuid;
+  class_name: string;
+}
+
+export interface AbsenceEntry {
+  date: string;
+  number: number;
+  lesson_id: Uuid;
+  subject_name: string;
+  student_id: Uuid;
+  student_name: string;
+  code: AttendanceCode;
+  reason: string | null;
+}
+
 /** The UI never shows a raw exception: anything that is not a UiError becomes one. */
 export function asUiError(error: unknown): UiError {
   if (error && typeof error === "object" && "message" in error) {
@@ -160,6 +191,7 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const api = {
   startupStatus: () => call<Startup>("startup_status"),
+  uiReady: () => call<void>("ui_ready"),
   appInfo: () => call<AppInfo>("app_info"),
   login: (login: string, password: string) => call<Session>("login", { login, password }),
   changePassword: (old: string, next: string) => call<Session>("change_password", { old, new: next }),
@@ -185,4 +217,11 @@ export const api = {
     call<void>("set_attendance", { lessonId, studentId, code }),
   setTopic: (lessonId: Uuid, topic: string) => call<void>("set_topic", { lessonId, topic }),
   setHomework: (lessonId: Uuid, text: string) => call<void>("set_homework", { lessonId, text }),
+  cellHistory: (lessonId: Uuid, studentId: Uuid) => call<Change[]>("cell_history", { lessonId, studentId }),
+  lessonHistory: (lessonId: Uuid) => call<Change[]>("lesson_history", { lessonId }),
+  classesLed: () => call<ClassRef[]>("classes_led"),
+  absenceRegister: (classId: Uuid, from: string, to: string) =>
+    call<AbsenceEntry[]>("absence_register", { classId, from, to }),
+  setAbsenceReason: (lessonId: Uuid, studentId: Uuid, code: AttendanceCode, reason: string) =>
+    call<void>("set_absence_reason", { lessonId, studentId, code, reason }),
 };

@@ -34,3 +34,17 @@ export function plural(n: number, one: string, few: string, many: string): strin
   if (units >= 2 && units <= 4) return few;
   return many;
 }
+
+let schoolOffsetMinutes = 180;
+
+/** The school's time zone (from the journal's settings), set once the journal is open. */
+export function setSchoolOffset(minutes: number) {
+  schoolOffsetMinutes = minutes;
+}
+
+/** An RFC 3339 time → «26.05.2026 10:14» on the school's clock (not the PC's time zone). */
+export function dateTime(rfc3339: string): string {
+  const t = new Date(Date.parse(rfc3339) + schoolOffsetMinutes * 60_000);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${two(t.getUTCDate())}.${two(t.getUTCMonth() + 1)}.${t.getUTCFullYear()} ${two(t.getUTCHours())}:${two(t.getUTCMinutes())}`;
+}

@@ -9,6 +9,7 @@ export type GridAction =
   | { kind: "attendance"; code: AttendanceCode | null }
   | { kind: "delete" }
   | { kind: "lesson" }
+  | { kind: "history"; of: "cell" | "lesson" }
   | { kind: "work_type" };
 
 /** What the help line under the grid shows. */
@@ -24,6 +25,7 @@ export const HELP: [string, string][] = [
   ["Delete", "удалить последнюю отметку (или посещаемость)"],
   ["В", "вид работы"],
   ["F2", "тема и домашнее задание"],
+  ["F3", "история клетки (Shift+F3 — урока)"],
 ];
 
 const LETTERS: Record<string, GridAction> = {
@@ -57,6 +59,8 @@ export function gridAction(event: Pick<KeyboardEvent, "key" | "code" | "shiftKey
       return { kind: "delete" };
     case "F2":
       return { kind: "lesson" };
+    case "F3":
+      return { kind: "history", of: event.shiftKey ? "lesson" : "cell" };
     case "0":
       return { kind: "attendance", code: null };
   }
