@@ -78,9 +78,10 @@ pub fn app_binary() -> PathBuf {
     if let Some(path) = std::env::var_os("CLASSBOOK_DESKTOP_BIN") {
         return path.into();
     }
-    option_env!("CARGO_BIN_EXE_classbook-desktop")
-        .expect("set CLASSBOOK_DESKTOP_BIN to the classbook-desktop binary to drive")
-        .into()
+    match option_env!("CARGO_BIN_EXE_classbook-desktop") {
+        Some(path) => path.into(),
+        None => panic!("set CLASSBOOK_DESKTOP_BIN to the classbook-desktop binary to drive"),
+    }
 }
 
 /// One run of the app: tauri-driver, the app it starts, and a WebDriver session.
@@ -275,6 +276,7 @@ pub mod key {
     pub const ENTER: &str = "\u{E007}";
     pub const TAB: &str = "\u{E004}";
     pub const DOWN: &str = "\u{E015}";
+    #[allow(dead_code)] // the desktop benchmark's
     pub const UP: &str = "\u{E013}";
     pub const F2: &str = "\u{E032}";
     pub const F3: &str = "\u{E033}";
