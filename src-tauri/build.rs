@@ -25,6 +25,7 @@ fn main() {
         "classes_led",
         "absence_register",
         "set_absence_reason",
+        "set_final",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

@@ -196,3 +196,18 @@ pub fn set_absence_reason(
 ) -> UiResult<()> {
     desk.as_user(|journal, session| journal.set_absence_reason(session, lesson_id, student_id, code, &reason))
 }
+
+/// A student's final for a period (`value` null clears it).
+#[tauri::command(async)]
+pub fn set_final(
+    desk: Desktop<'_>,
+    student_id: Uuid,
+    subject_id: Uuid,
+    period_id: Uuid,
+    class_id: Uuid,
+    value: Option<String>,
+) -> UiResult<()> {
+    desk.as_user(|journal, session| {
+        journal.set_final(session, student_id, subject_id, period_id, class_id, value.as_deref(), None)
+    })
+}

@@ -89,6 +89,7 @@ fn main() {
             commands::classes_led,
             commands::absence_register,
             commands::set_absence_reason,
+            commands::set_final,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

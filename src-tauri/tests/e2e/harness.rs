@@ -280,5 +280,6 @@ pub mod key {
     pub const UP: &str = "\u{E013}";
     pub const F2: &str = "\u{E032}";
     pub const F3: &str = "\u{E033}";
+    pub const F4: &str = "\u{E034}";
     pub const ESCAPE: &str = "\u{E00C}";
 }

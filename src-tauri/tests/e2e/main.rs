@@ -162,6 +162,35 @@ async fn a_class_teacher_records_why_a_student_was_absent() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_final_below_the_forecast_is_listed_before_it_is_saved() {
+    let school = DemoJournal::create();
+    let (teacher, lesson, row, student) = school.teacher_with_a_final_to_set();
+    let period = lesson.period_id.unwrap();
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.click(&format!(".open-lesson[data-lesson=\"{}\"]", lesson.lesson_id)).await;
+    app.find("#journal-grid").await;
+    app.keys(key::F4).await;
+    app.find(&format!("#final-{row}")).await.send_keys("3").await.unwrap();
+    let warnings = app
+        .wait_text("#finals-warnings", "the warning", |t| {
+            t.contains(&format!("{}: итог 3 ниже прогноза", student.name))
+        })
+        .await;
+    assert!(warnings.contains("ср. "), "{warnings}");
+    app.keys(key::ENTER).await;
+    app.wait_text("#grid-message", "the saved final", |t| t.contains("итог 3 сохранён")).await;
+    app.screenshot("finals").await;
+    app.stop().await;
+
+    let after = school.page(&teacher, lesson.class_id, lesson.subject_id, period);
+    let summary = after.summaries.iter().find(|x| x.student_id == student.id).unwrap();
+    assert_eq!(summary.final_value.as_deref(), Some("3"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_closed_period_refuses_marks_with_the_reason() {
     let school = DemoJournal::create();
     let (teacher, lesson) = school.teacher_with_lessons();

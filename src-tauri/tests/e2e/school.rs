@@ -4,7 +4,9 @@
 
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use classbook_core::demo::{DemoAccount, DemoConfig};
-use classbook_core::{AbsenceEntry, ClassRef, DayLesson, Journal, JournalPage, JournalRef, MarkInput, Session};
+use classbook_core::{
+    AbsenceEntry, ClassRef, DayLesson, Journal, JournalPage, JournalRef, MarkInput, PageStudent, Session,
+};
 use std::path::PathBuf;
 use tempfile::TempDir;
 
@@ -55,6 +57,33 @@ impl DemoJournal {
             }
         }
         panic!("no demo teacher has lessons today");
+    }
+
+    /// A teacher's lesson today (their own, class-wide) whose page has a
+    /// student with a forecast of 4 or 5 and no final yet: the teacher, the
+    /// lesson, the student's row in the finals list (students still in the
+    /// class) and the student.
+    pub fn teacher_with_a_final_to_set(&self) -> (DemoAccount, DayLesson, usize, PageStudent) {
+        let mut journal = self.open();
+        for account in self.accounts.iter().filter(|a| a.role.starts_with("учитель") && a.password != START) {
+            let session = self.session(&mut journal, account);
+            for lesson in journal.today_lessons(&session).unwrap() {
+                let Some(period) = lesson.period_id.filter(|_| !lesson.substitute && lesson.group_id.is_none()) else {
+                    continue;
+                };
+                let page = journal.journal_page(&session, lesson.class_id, None, lesson.subject_id, period).unwrap();
+                let active = page.students.iter().filter(|s| s.left_on.is_none());
+                let found = active.enumerate().find(|(_, s)| {
+                    page.summaries
+                        .iter()
+                        .any(|x| x.student_id == s.id && x.forecast.is_some_and(|f| f >= 4) && x.final_value.is_none())
+                });
+                if let Some((row, student)) = found {
+                    return (account.clone(), lesson.clone(), row, student.clone());
+                }
+            }
+        }
+        panic!("no demo teacher has a student with a forecast of 4 or 5 and no final today");
     }
 
     /// A class teacher and a page of their class they only read (a colleague teaches it).

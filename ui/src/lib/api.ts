@@ -217,6 +217,14 @@ export const api = {
     call<void>("set_attendance", { lessonId, studentId, code }),
   setTopic: (lessonId: Uuid, topic: string) => call<void>("set_topic", { lessonId, topic }),
   setHomework: (lessonId: Uuid, text: string) => call<void>("set_homework", { lessonId, text }),
+  setFinal: (key: PageKey, studentId: Uuid, value: string | null) =>
+    call<void>("set_final", {
+      studentId,
+      subjectId: key.subjectId,
+      periodId: key.periodId,
+      classId: key.classId,
+      value,
+    }),
   cellHistory: (lessonId: Uuid, studentId: Uuid) => call<Change[]>("cell_history", { lessonId, studentId }),
   lessonHistory: (lessonId: Uuid) => call<Change[]>("lesson_history", { lessonId }),
   classesLed: () => call<ClassRef[]>("classes_led"),

@@ -10,6 +10,7 @@ export type GridAction =
   | { kind: "delete" }
   | { kind: "lesson" }
   | { kind: "history"; of: "cell" | "lesson" }
+  | { kind: "finals" }
   | { kind: "work_type" };
 
 /** What the help line under the grid shows. */
@@ -26,6 +27,7 @@ export const HELP: [string, string][] = [
   ["В", "вид работы"],
   ["F2", "тема и домашнее задание"],
   ["F3", "история клетки (Shift+F3 — урока)"],
+  ["F4", "итоги за период"],
 ];
 
 const LETTERS: Record<string, GridAction> = {
@@ -59,6 +61,8 @@ export function gridAction(event: Pick<KeyboardEvent, "key" | "code" | "shiftKey
       return { kind: "delete" };
     case "F2":
       return { kind: "lesson" };
+    case "F4":
+      return { kind: "finals" };
     case "F3":
       return { kind: "history", of: event.shiftKey ? "lesson" : "cell" };
     case "0":
