@@ -26,6 +26,11 @@ fn main() {
         "absence_register",
         "set_absence_reason",
         "set_final",
+        "accounts",
+        "reset_password",
+        "close_period",
+        "school_settings",
+        "set_school_setting",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

@@ -6,7 +6,8 @@ use crate::desk::{Desk, Startup};
 use crate::error::UiResult;
 use classbook_core::domain::model::AttendanceCode;
 use classbook_core::{
-    AbsenceEntry, Change, ClassRef, DayLesson, JournalPage, JournalRef, MarkInput, PeriodInfo, Session, WorkType,
+    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, JournalPage, JournalRef, MarkInput, PeriodInfo,
+    SchoolSettings, Session, WorkType,
 };
 use serde::Serialize;
 use std::sync::Arc;
@@ -14,10 +15,6 @@ use tauri::State;
 use uuid::Uuid;
 
 type Desktop<'a> = State<'a, Arc<Desk>>;
-
-/// Default inactivity before the journal locks (REQUIREMENTS §1: students
-/// must never act under a teacher's login).
-const DEFAULT_LOCK_MINUTES: u64 = 5;
 
 #[derive(Serialize)]
 pub struct AppInfo {
@@ -53,8 +50,9 @@ pub fn app_info(desk: Desktop<'_>) -> UiResult<AppInfo> {
     desk.with(|open| {
         let journal = &open.journal;
         let demo_today = journal.setting("demo_today")?;
-        let lock_minutes =
-            journal.setting("lock_minutes")?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_LOCK_MINUTES);
+        // Inactivity before the journal locks (REQUIREMENTS §1: students must
+        // never act under a teacher's login); the school's setting.
+        let lock_minutes = u64::from(journal.school_settings()?.lock_minutes);
         Ok(AppInfo {
             school_name: journal.setting("school_name")?,
             journal_path: journal.path().display().to_string(),
@@ -210,4 +208,31 @@ pub fn set_final(
     desk.as_user(|journal, session| {
         journal.set_final(session, student_id, subject_id, period_id, class_id, value.as_deref(), None)
     })
+}
+
+/// The administrator's list of accounts.
+#[tauri::command(async)]
+pub fn accounts(desk: Desktop<'_>) -> UiResult<Vec<AccountInfo>> {
+    desk.as_user(|journal, session| journal.accounts(session))
+}
+
+/// A new start password for `login` (shown once to the administrator).
+#[tauri::command(async)]
+pub fn reset_password(desk: Desktop<'_>, login: String) -> UiResult<String> {
+    desk.as_user(|journal, session| journal.reset_password(session, &login))
+}
+
+#[tauri::command(async)]
+pub fn close_period(desk: Desktop<'_>, period_id: Uuid, closed: bool) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.close_period(session, period_id, closed))
+}
+
+#[tauri::command(async)]
+pub fn school_settings(desk: Desktop<'_>) -> UiResult<SchoolSettings> {
+    desk.as_user(|journal, _| journal.school_settings())
+}
+
+#[tauri::command(async)]
+pub fn set_school_setting(desk: Desktop<'_>, key: String, value: String) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.set_school_setting(session, &key, &value))
 }

@@ -90,6 +90,11 @@ fn main() {
             commands::absence_register,
             commands::set_absence_reason,
             commands::set_final,
+            commands::accounts,
+            commands::reset_password,
+            commands::close_period,
+            commands::school_settings,
+            commands::set_school_setting,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use classbook_domain::ids::new_id;
 use classbook_domain::model::Role;
 use classbook_domain::op::{OpKind, SaveAccount, SetPassword};
-use classbook_domain::rules::{self, Action, Actor};
+use classbook_domain::rules::{self, Action, Actor, Policy};
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -281,7 +281,15 @@ impl Journal {
         Ok(password)
     }
 
-    /// Every account with its roles (administrator's list).
+    /// Every account with its roles, for an administrator.
+    pub fn accounts(&self, session: &Session) -> Result<Vec<AccountInfo>> {
+        let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
+        rules::check(&actor, &Action::ManageAccounts, self.today()?, Policy::default())?;
+        self.list_accounts()
+    }
+
+    /// Every account with its roles (administrator's list; the CLI's, run by
+    /// whoever holds the journal file).
     pub fn list_accounts(&self) -> Result<Vec<AccountInfo>> {
         let mut stmt =
             self.conn().prepare_cached("SELECT a.login FROM account a WHERE a.login IS NOT NULL ORDER BY a.login")?;

@@ -18,6 +18,7 @@ mod journal;
 mod page;
 mod register;
 mod results;
+mod settings;
 mod stats;
 mod workplace;
 
@@ -31,6 +32,7 @@ pub use journal::Journal;
 pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, PeriodInfo, StudentSummary};
 pub use register::AbsenceEntry;
 pub use results::ClassResults;
+pub use settings::{DEFAULT_LOCK_MINUTES, SchoolSettings};
 pub use stats::{Integrity, Stats};
 pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};
 

@@ -81,3 +81,40 @@ fn a_new_journal_gets_one_first_administrator() {
     assert!(journal.login("admin", &start).unwrap().must_change_password);
     assert!(journal.bootstrap_admin("second").is_err());
 }
+
+#[test]
+fn an_administrator_sets_the_edit_window_and_the_lock() {
+    let mut school = School::new();
+    let admin = school.login("admin");
+    let petrova = school.login("petrova");
+    let before = school.journal.school_settings().unwrap();
+    assert_eq!((before.edit_window.as_str(), before.lock_minutes), ("2w", classbook_core::DEFAULT_LOCK_MINUTES));
+
+    school.journal.set_school_setting(&admin, "edit_window", "1w").unwrap();
+    school.journal.set_school_setting(&admin, "lock_minutes", " 10 ").unwrap();
+    let after = school.journal.school_settings().unwrap();
+    assert_eq!((after.edit_window.as_str(), after.lock_minutes), ("1w", 10));
+
+    for (key, value, says) in [
+        ("edit_window", "2 недели", "«1w»"),
+        ("lock_minutes", "0", "от 1 до 60"),
+        ("lock_minutes", "пять", "от 1 до 60"),
+        ("colour", "red", "Настройки «colour» в журнале нет"),
+    ] {
+        let err = school.journal.set_school_setting(&admin, key, value).unwrap_err();
+        assert!(err.to_string().contains(says), "{key}={value}: {err}");
+    }
+    let err = school.journal.set_school_setting(&petrova, "lock_minutes", "60").unwrap_err();
+    assert_eq!(err.code(), "forbidden");
+    assert_eq!(school.journal.school_settings().unwrap(), after);
+}
+
+#[test]
+fn only_an_administrator_lists_the_accounts() {
+    let mut school = School::new();
+    let admin = school.login("admin");
+    let petrova = school.login("petrova");
+    let logins: Vec<_> = school.journal.accounts(&admin).unwrap().into_iter().map(|a| a.login).collect();
+    assert!(logins.contains(&"petrova".to_string()) && logins.contains(&"admin".to_string()), "{logins:?}");
+    assert_eq!(school.journal.accounts(&petrova).unwrap_err().code(), "forbidden");
+}

@@ -191,6 +191,49 @@ async fn a_final_below_the_forecast_is_listed_before_it_is_saved() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_sets_the_rules_closes_a_period_and_issues_a_password() {
+    let school = DemoJournal::create();
+    let admin = school.account("администратор");
+    let (teacher, _) = school.teacher_with_lessons();
+    let journal = school.open();
+    let open_period = journal.periods().unwrap().into_iter().find(|p| !p.closed).expect("an open period");
+    drop(journal);
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&admin.login, &admin.password).await;
+    app.click("#nav-admin").await;
+    app.find("#edit-window").await.select_by_label("1 неделя после урока").await.unwrap();
+    let minutes = app.find("#lock-minutes").await;
+    minutes.clear().await.unwrap();
+    minutes.send_keys("10").await.unwrap();
+    app.click("#save-rules").await;
+    app.wait_text("#admin-message", "the saved rules", |t| t.contains("Правила сохранены")).await;
+    // Closing a period and issuing a password each take a second press to confirm.
+    let close = format!("tr.period[data-title=\"{}\"] .toggle-period", open_period.title);
+    app.click(&close).await;
+    app.wait_text(&close, "the question", |t| t.contains("Точно закрыть?")).await;
+    app.click(&close).await;
+    app.wait_text("#admin-message", "the closed period", |t| t.contains("период закрыт")).await;
+    app.find("#account-filter").await.send_keys(&teacher.login).await.unwrap();
+    let reset = format!("tr.account[data-login=\"{}\"] .reset-password", teacher.login);
+    app.click(&reset).await;
+    app.wait_text(&reset, "the question", |t| t.contains("Точно?")).await;
+    app.click(&reset).await;
+    let issued = app.wait_text("#issued-password", "the start password", |t| t.contains(&teacher.login)).await;
+    app.screenshot("admin").await;
+    app.stop().await;
+
+    let password = issued.split(": ").nth(1).and_then(|rest| rest.split(" — ").next()).unwrap().trim().to_owned();
+    let mut journal = school.open();
+    let settings = journal.school_settings().unwrap();
+    assert_eq!((settings.edit_window.as_str(), settings.lock_minutes), ("1w", 10));
+    assert!(journal.periods().unwrap().iter().any(|p| p.id == open_period.id && p.closed));
+    let session = journal.login(&teacher.login, &password).expect("the issued start password works");
+    assert!(session.must_change_password);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_closed_period_refuses_marks_with_the_reason() {
     let school = DemoJournal::create();
     let (teacher, lesson) = school.teacher_with_lessons();

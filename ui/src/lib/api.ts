@@ -156,6 +156,21 @@ export interface Change {
   voided: boolean;
 }
 
+export interface AccountInfo {
+  account_id: Uuid;
+  login: string;
+  name: string;
+  roles: string[];
+  blocked: boolean;
+  must_change_password: boolean;
+}
+
+export interface SchoolSettings {
+  /** «never», «1w», «2w», «3w», «1m». */
+  edit_window: string;
+  lock_minutes: number;
+}
+
 export interface ClassRef {
   class_id: Uuid;
   class_name: string;
@@ -225,6 +240,11 @@ export const api = {
       classId: key.classId,
       value,
     }),
+  accounts: () => call<AccountInfo[]>("accounts"),
+  resetPassword: (login: string) => call<string>("reset_password", { login }),
+  closePeriod: (periodId: Uuid, closed: boolean) => call<void>("close_period", { periodId, closed }),
+  schoolSettings: () => call<SchoolSettings>("school_settings"),
+  setSchoolSetting: (key: string, value: string) => call<void>("set_school_setting", { key, value }),
   cellHistory: (lessonId: Uuid, studentId: Uuid) => call<Change[]>("cell_history", { lessonId, studentId }),
   lessonHistory: (lessonId: Uuid) => call<Change[]>("lesson_history", { lessonId }),
   classesLed: () => call<ClassRef[]>("classes_led"),

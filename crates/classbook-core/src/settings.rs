@@ -1,0 +1,57 @@
+//! The school settings an administrator changes in the app: how long after a
+//! lesson its entries may still be changed (the edit window) and after how
+//! many idle minutes the app locks. Values are checked here, with a Russian
+//! message that says what to enter; they are saved as `setting` records, so
+//! they sync like any other change.
+
+use crate::accounts::Session;
+use crate::error::{JournalError, Result};
+use crate::journal::Journal;
+use classbook_domain::entity::Entity;
+use classbook_domain::ids::named_id;
+use classbook_domain::model::EditWindow;
+use classbook_domain::rules::Policy;
+use serde::Serialize;
+use serde_json::json;
+
+/// Idle minutes before the app locks, unless the school sets otherwise.
+pub const DEFAULT_LOCK_MINUTES: u32 = 5;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SchoolSettings {
+    /// «never», «1w», «2w», «3w» or «1m» (`EditWindow::code`).
+    pub edit_window: String,
+    pub lock_minutes: u32,
+}
+
+impl Journal {
+    pub fn school_settings(&self) -> Result<SchoolSettings> {
+        let window = self.setting("edit_window")?.and_then(|w| EditWindow::from_code(&w));
+        let lock_minutes = self.setting("lock_minutes")?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_LOCK_MINUTES);
+        Ok(SchoolSettings {
+            edit_window: window.unwrap_or(Policy::default().edit_window).code().to_owned(),
+            lock_minutes,
+        })
+    }
+
+    /// Change the edit window (`edit_window`: a code of `EditWindow`) or the
+    /// inactivity lock (`lock_minutes`: 1 to 60).
+    pub fn set_school_setting(&mut self, session: &Session, key: &str, value: &str) -> Result<()> {
+        let value = value.trim();
+        match key {
+            "edit_window" if EditWindow::from_code(value).is_some() => {}
+            "edit_window" => {
+                return Err(JournalError::invalid(
+                    "Срок исправлений: «never» (без срока), «1w», «2w», «3w» (недели) или «1m» (месяц).",
+                ));
+            }
+            "lock_minutes" if value.parse::<u32>().is_ok_and(|m| (1..=60).contains(&m)) => {}
+            "lock_minutes" => {
+                return Err(JournalError::invalid("Блокировка после бездействия: целое число минут от 1 до 60."));
+            }
+            _ => return Err(JournalError::invalid(format!("Настройки «{key}» в журнале нет."))),
+        }
+        let fields = serde_json::from_value(json!({ "key": key, "value": value })).expect("a JSON object");
+        self.save_record(session, Entity::Setting, named_id("setting", key), fields)
+    }
+}
