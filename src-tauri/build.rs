@@ -31,6 +31,7 @@ fn main() {
         "close_period",
         "school_settings",
         "set_school_setting",
+        "void_account_ops",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

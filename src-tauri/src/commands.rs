@@ -236,3 +236,14 @@ pub fn school_settings(desk: Desktop<'_>) -> UiResult<SchoolSettings> {
 pub fn set_school_setting(desk: Desktop<'_>, key: String, value: String) -> UiResult<()> {
     desk.as_user(|journal, session| journal.set_school_setting(session, &key, &value))
 }
+
+/// Void a compromised account's entries from `since` on; returns how many.
+#[tauri::command(async)]
+pub fn void_account_ops(
+    desk: Desktop<'_>,
+    account_id: Uuid,
+    since: chrono::DateTime<chrono::Utc>,
+    reason: String,
+) -> UiResult<usize> {
+    desk.as_user(|journal, session| journal.void_account_ops(session, account_id, since, &reason))
+}

@@ -95,6 +95,7 @@ fn main() {
             commands::close_period,
             commands::school_settings,
             commands::set_school_setting,
+            commands::void_account_ops,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

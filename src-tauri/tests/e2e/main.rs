@@ -191,7 +191,7 @@ async fn a_final_below_the_forecast_is_listed_before_it_is_saved() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn an_administrator_sets_the_rules_closes_a_period_and_issues_a_password() {
+async fn an_administrator_sets_the_rules_closes_a_period_and_handles_a_compromised_account() {
     let school = DemoJournal::create();
     let admin = school.account("администратор");
     let (teacher, _) = school.teacher_with_lessons();
@@ -222,6 +222,15 @@ async fn an_administrator_sets_the_rules_closes_a_period_and_issues_a_password()
     app.click(&reset).await;
     let issued = app.wait_text("#issued-password", "the start password", |t| t.contains(&teacher.login)).await;
     app.screenshot("admin").await;
+    // The same teacher's entries of today are voided (their password was used by someone else).
+    app.click(&format!("tr.account[data-login=\"{}\"] .void-ops", teacher.login)).await;
+    app.find("#void-reason").await.send_keys("пароль видели ученики 26.05").await.unwrap();
+    app.click("#void-submit").await;
+    app.wait_text("#void-submit", "the question", |t| t.contains("Точно")).await;
+    app.click("#void-submit").await;
+    let voided = app.wait_text("#admin-message", "the voided entries", |t| t.contains("аннулировано записей")).await;
+    let count: i64 = voided.rsplit(' ').next().unwrap().trim().parse().unwrap();
+    assert!(count > 0, "{voided}");
     app.stop().await;
 
     let password = issued.split(": ").nth(1).and_then(|rest| rest.split(" — ").next()).unwrap().trim().to_owned();
@@ -231,6 +240,7 @@ async fn an_administrator_sets_the_rules_closes_a_period_and_issues_a_password()
     assert!(journal.periods().unwrap().iter().any(|p| p.id == open_period.id && p.closed));
     let session = journal.login(&teacher.login, &password).expect("the issued start password works");
     assert!(session.must_change_password);
+    assert_eq!(journal.stats().unwrap().voided_ops, count);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -245,6 +245,9 @@ export const api = {
   closePeriod: (periodId: Uuid, closed: boolean) => call<void>("close_period", { periodId, closed }),
   schoolSettings: () => call<SchoolSettings>("school_settings"),
   setSchoolSetting: (key: string, value: string) => call<void>("set_school_setting", { key, value }),
+  /** `since`: RFC 3339 with the school's offset. Returns how many entries were voided. */
+  voidAccountOps: (accountId: Uuid, since: string, reason: string) =>
+    call<number>("void_account_ops", { accountId, since, reason }),
   cellHistory: (lessonId: Uuid, studentId: Uuid) => call<Change[]>("cell_history", { lessonId, studentId }),
   lessonHistory: (lessonId: Uuid) => call<Change[]>("lesson_history", { lessonId }),
   classesLed: () => call<ClassRef[]>("classes_led"),

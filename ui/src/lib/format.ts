@@ -42,6 +42,13 @@ export function setSchoolOffset(minutes: number) {
   schoolOffsetMinutes = minutes;
 }
 
+/** «2026-05-26T08:00» on the school's clock → RFC 3339 with the school's offset. */
+export function schoolTime(local: string): string {
+  const m = Math.abs(schoolOffsetMinutes);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${local}:00${schoolOffsetMinutes < 0 ? "-" : "+"}${two(Math.floor(m / 60))}:${two(m % 60)}`;
+}
+
 /** An RFC 3339 time → «26.05.2026 10:14» on the school's clock (not the PC's time zone). */
 export function dateTime(rfc3339: string): string {
   const t = new Date(Date.parse(rfc3339) + schoolOffsetMinutes * 60_000);
