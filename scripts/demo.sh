@@ -30,4 +30,4 @@ cargo build --release -p classbook-desktop
     || die "no display: run this in a desktop session (or under xvfb-run for a headless check)"
 TARGET="${CARGO_TARGET_DIR:-$CLASSBOOK_ROOT/target}"
 log "starting the app on $DB (demo accounts: see README; password demo2025)"
-exec "$TARGET/release/classbook-desktop" --db "$DB"
+exec "$TARGET/release/classbook-desktop" --db "$DB" --demo

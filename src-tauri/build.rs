@@ -5,6 +5,8 @@
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "startup_status",
+        "start_demo",
+        "create_school",
         "ui_ready",
         "app_info",
         "login",

@@ -34,6 +34,18 @@ pub fn startup_status(desk: Desktop<'_>) -> Startup {
     desk.startup()
 }
 
+/// The first start's choice: the demo school in the new journal file.
+#[tauri::command]
+pub fn start_demo(desk: Desktop<'_>) -> UiResult<()> {
+    desk.start_demo()
+}
+
+/// The first start's choice: a new school; returns its administrator's start password.
+#[tauri::command(async)]
+pub fn create_school(desk: Desktop<'_>, name: String, admin_login: String) -> UiResult<String> {
+    desk.create_school(&name, &admin_login)
+}
+
 /// The login screen is on screen. With `CLASSBOOK_EXIT_WHEN_READY` set, the
 /// app says so on stdout and quits: the cold-start benchmark times a start
 /// from the process's spawn to that line (scripts/bench-desktop.sh).

@@ -17,9 +17,16 @@ use std::time::Instant;
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Startup {
     Opening,
-    CreatingDemo { done: usize, total: usize },
+    /// No journal file yet: the UI asks for the demo school or a new school.
+    Choose,
+    CreatingDemo {
+        done: usize,
+        total: usize,
+    },
     Ready,
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
 }
 
 pub struct Open {
@@ -51,13 +58,21 @@ pub struct Desk {
     /// Seconds of inactivity after which the UI locks (`CLASSBOOK_LOCK_SECONDS`
     /// overrides the school's `lock_minutes` setting; default 5 minutes).
     pub lock_override: Option<u64>,
+    /// Create the demo school in a missing journal file without asking (`--demo`).
+    demo_without_asking: bool,
     open: Mutex<Option<Open>>,
     startup: Mutex<Startup>,
 }
 
 impl Desk {
-    pub fn new(path: PathBuf, lock_override: Option<u64>) -> Arc<Desk> {
-        Arc::new(Desk { path, lock_override, open: Mutex::new(None), startup: Mutex::new(Startup::Opening) })
+    pub fn new(path: PathBuf, lock_override: Option<u64>, demo_without_asking: bool) -> Arc<Desk> {
+        Arc::new(Desk {
+            path,
+            lock_override,
+            demo_without_asking,
+            open: Mutex::new(None),
+            startup: Mutex::new(Startup::Opening),
+        })
     }
 
     pub fn startup(&self) -> Startup {
@@ -85,10 +100,63 @@ impl Desk {
         })
     }
 
-    /// Opens the journal file; creates the demo school in it when the file
-    /// does not exist yet. Runs on a background thread so the window shows
-    /// the progress instead of freezing.
+    /// Opens the journal file. A missing one gets the demo school with
+    /// `--demo`; otherwise the UI asks (`start_demo` or `create_school`).
+    /// Runs on a background thread so the window shows the progress instead
+    /// of freezing.
     pub fn start(self: &Arc<Desk>) {
+        if !self.path.exists() && !self.demo_without_asking {
+            return self.set_startup(Startup::Choose);
+        }
+        self.open_in_background();
+    }
+
+    /// The user chose the demo school for the missing journal file.
+    pub fn start_demo(self: &Arc<Desk>) -> UiResult<()> {
+        self.take_choice()?;
+        self.open_in_background();
+        Ok(())
+    }
+
+    /// The user chose a new school: the file gets its name and first
+    /// administrator, whose start password is returned. A refused name or
+    /// login leaves no file behind, and the choice is offered again.
+    pub fn create_school(&self, name: &str, admin_login: &str) -> UiResult<String> {
+        self.take_choice()?;
+        let created = self.create_dir().map_err(UiError::failed).and_then(|()| {
+            let mut journal = Journal::open(&self.path)?;
+            let (_, password) = journal.create_school(name, admin_login)?;
+            Ok((journal, password))
+        });
+        match created {
+            Ok((journal, password)) => {
+                *lock(&self.open) = Some(Open { journal, session: None, demo_clock: None });
+                self.set_startup(Startup::Ready);
+                Ok(password)
+            }
+            Err(error) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let mut file = self.path.clone().into_os_string();
+                    file.push(suffix);
+                    let _ = std::fs::remove_file(file);
+                }
+                self.set_startup(Startup::Choose);
+                Err(error)
+            }
+        }
+    }
+
+    /// Leaves the «choose» state (only one choice is taken).
+    fn take_choice(&self) -> UiResult<()> {
+        let mut startup = lock(&self.startup);
+        if !matches!(*startup, Startup::Choose) {
+            return Err(UiError::failed("Журнал уже открыт или создаётся.".into()));
+        }
+        *startup = Startup::Opening;
+        Ok(())
+    }
+
+    fn open_in_background(self: &Arc<Desk>) {
         let desk = Arc::clone(self);
         std::thread::spawn(move || {
             let state = match desk.open_or_create() {
@@ -102,12 +170,17 @@ impl Desk {
         });
     }
 
-    fn open_or_create(&self) -> Result<Open, String> {
-        let fresh = !self.path.exists();
+    fn create_dir(&self) -> Result<(), String> {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)
                 .map_err(|e| format!("Не удалось создать папку {}: {e}. Проверьте права доступа.", dir.display()))?;
         }
+        Ok(())
+    }
+
+    fn open_or_create(&self) -> Result<Open, String> {
+        let fresh = !self.path.exists();
+        self.create_dir()?;
         let mut journal = Journal::open(&self.path).map_err(|e| e.to_string())?;
         if fresh {
             journal

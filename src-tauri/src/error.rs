@@ -19,6 +19,11 @@ impl UiError {
         UiError::new("not_logged_in", "Сеанс завершён: войдите в журнал заново.")
     }
 
+    /// Something outside the journal went wrong (the message says what to do).
+    pub fn failed(message: String) -> UiError {
+        UiError::new("failed", message)
+    }
+
     pub fn starting() -> UiError {
         UiError::new("starting", "Журнал ещё открывается: подождите несколько секунд.")
     }

@@ -2,9 +2,10 @@
 //! journal file of this PC. The shell only opens the journal, keeps who is
 //! logged in, and forwards the UI's commands to `classbook-core`.
 //!
-//! `classbook-desktop [--db PATH]` (or `CLASSBOOK_DB=PATH`) opens another
-//! journal file; with none it opens the app's default journal, creating the
-//! demo school there on first start.
+//! `classbook-desktop [--db PATH] [--demo]` (or `CLASSBOOK_DB=PATH`) opens
+//! another journal file; with none it opens the app's default journal. When
+//! the file does not exist yet, the window offers the demo school or a new
+//! school; `--demo` creates the demo school without asking.
 
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -22,21 +23,25 @@ use std::path::PathBuf;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn journal_path() -> Result<PathBuf> {
+/// The journal file and whether to create the demo school in it without asking.
+fn arguments() -> Result<(PathBuf, bool)> {
     let mut args = std::env::args_os().skip(1);
     let mut path = std::env::var_os("CLASSBOOK_DB").filter(|p| !p.is_empty()).map(PathBuf::from);
+    let mut demo = false;
     while let Some(arg) = args.next() {
         match arg.to_str() {
             Some("--db") => path = Some(args.next().context("после --db укажите путь к файлу журнала")?.into()),
             Some(text) if text.starts_with("--db=") => path = Some(text["--db=".len()..].into()),
-            _ => bail!("неизвестный аргумент {arg:?}: программа принимает только --db ПУТЬ"),
+            Some("--demo") => demo = true,
+            _ => bail!("неизвестный аргумент {arg:?}: программа принимает только --db ПУТЬ и --demo"),
         }
     }
-    match path {
-        Some(path) => Ok(desk::absolute(&path)),
+    let path = match path {
+        Some(path) => desk::absolute(&path),
         None => desk::default_journal_path()
-            .context("не удалось определить папку данных пользователя: укажите файл журнала в --db"),
-    }
+            .context("не удалось определить папку данных пользователя: укажите файл журнала в --db")?,
+    };
+    Ok((path, demo))
 }
 
 /// `CLASSBOOK_LOCK_SECONDS`: inactivity before the lock, for tests and kiosks.
@@ -57,7 +62,7 @@ fn main() {
         // SAFETY: nothing else runs yet; no other thread reads the environment.
         unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
     }
-    let desk = match journal_path().and_then(|path| Ok(desk::Desk::new(path, lock_override()?))) {
+    let desk = match arguments().and_then(|(path, demo)| Ok(desk::Desk::new(path, lock_override()?, demo))) {
         Ok(desk) => desk,
         Err(error) => {
             eprintln!("Ошибка: {error:#}");
@@ -69,6 +74,8 @@ fn main() {
         .manage(desk)
         .invoke_handler(tauri::generate_handler![
             commands::startup_status,
+            commands::start_demo,
+            commands::create_school,
             commands::ui_ready,
             commands::app_info,
             commands::login,

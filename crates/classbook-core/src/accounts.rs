@@ -224,12 +224,7 @@ impl Journal {
         roles: Vec<Role>,
         person: AccountPerson,
     ) -> Result<(Uuid, String)> {
-        let login = login.trim().to_lowercase();
-        if login.is_empty() || !login.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
-            return Err(JournalError::invalid(
-                "Логин может содержать только буквы, цифры, точку, дефис и подчёркивание.",
-            ));
-        }
+        let login = valid_login(login)?;
         if roles.is_empty() {
             return Err(JournalError::invalid("Укажите хотя бы одну роль учётной записи."));
         }
@@ -313,16 +308,22 @@ impl Journal {
     /// The first administrator of a new journal (no one can grant it yet).
     /// Refused once any account exists.
     pub fn bootstrap_admin(&mut self, login: &str) -> Result<(Uuid, String)> {
+        self.first_admin(login, &[])
+    }
+
+    /// The first administrator, recorded together with `more` (the new
+    /// school's settings) in one transaction, authored by that administrator.
+    pub(crate) fn first_admin(&mut self, login: &str, more: &[OpKind]) -> Result<(Uuid, String)> {
         let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM account", [], |r| r.get(0))?;
         if count > 0 {
             return Err(JournalError::invalid(
                 "В журнале уже есть учётные записи: новых пользователей создаёт администратор.",
             ));
         }
+        let login = valid_login(login)?;
         let account_id = new_id();
         let password = start_password();
         let hash = hash_password(&password);
-        let login = login.trim().to_lowercase();
         self.write(|w| {
             w.record(
                 account_id,
@@ -339,10 +340,23 @@ impl Journal {
             w.record(
                 account_id,
                 OpKind::SetPassword(SetPassword { account_id, password_hash: hash, must_change: true }),
-            )
+            )?;
+            for kind in more {
+                w.record(account_id, kind.clone())?;
+            }
+            Ok(())
         })?;
         Ok((account_id, password))
     }
+}
+
+/// A login as stored (trimmed, lower case), or why it cannot be one.
+fn valid_login(login: &str) -> Result<String> {
+    let login = login.trim().to_lowercase();
+    if login.is_empty() || !login.chars().all(|c| c.is_alphanumeric() || "._-".contains(c)) {
+        return Err(JournalError::invalid("Логин может содержать только буквы, цифры, точку, дефис и подчёркивание."));
+    }
+    Ok(login)
 }
 
 /// Whose account it is.

@@ -10,6 +10,7 @@ use crate::journal::Journal;
 use classbook_domain::entity::Entity;
 use classbook_domain::ids::named_id;
 use classbook_domain::model::EditWindow;
+use classbook_domain::op::{OpKind, SaveRecord};
 use classbook_domain::rules::Policy;
 use serde::Serialize;
 use serde_json::json;
@@ -24,7 +25,31 @@ pub struct SchoolSettings {
     pub lock_minutes: u32,
 }
 
+/// A setting as the op that saves it.
+fn setting_op(key: &str, value: &str) -> OpKind {
+    let fields = serde_json::from_value(json!({ "key": key, "value": value })).expect("a JSON object");
+    OpKind::SaveRecord(SaveRecord { entity: Entity::Setting, id: named_id("setting", key), fields })
+}
+
 impl Journal {
+    /// A new school in an empty journal: its name and its first
+    /// administrator, who gets a start password (returned) to change at the
+    /// first login. Refused once the journal holds anything.
+    pub fn create_school(&mut self, name: &str, admin_login: &str) -> Result<(uuid::Uuid, String)> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(JournalError::invalid("Укажите название школы, как в уставе: например, «МБОУ СОШ № 7»."));
+        }
+        let ops: i64 = self.conn().query_row("SELECT COUNT(*) FROM op", [], |r| r.get(0))?;
+        if ops > 0 {
+            return Err(JournalError::invalid(format!(
+                "Файл журнала {} уже содержит данные: новую школу создают в новом файле.",
+                self.path().display()
+            )));
+        }
+        self.first_admin(admin_login, &[setting_op("school_name", name)])
+    }
+
     pub fn school_settings(&self) -> Result<SchoolSettings> {
         let window = self.setting("edit_window")?.and_then(|w| EditWindow::from_code(&w));
         let lock_minutes = self.setting("lock_minutes")?.and_then(|m| m.parse().ok()).unwrap_or(DEFAULT_LOCK_MINUTES);
@@ -51,7 +76,7 @@ impl Journal {
             }
             _ => return Err(JournalError::invalid(format!("Настройки «{key}» в журнале нет."))),
         }
-        let fields = serde_json::from_value(json!({ "key": key, "value": value })).expect("a JSON object");
-        self.save_record(session, Entity::Setting, named_id("setting", key), fields)
+        let OpKind::SaveRecord(record) = setting_op(key, value) else { unreachable!("a setting is a record") };
+        self.save_record(session, record.entity, record.id, record.fields)
     }
 }

@@ -83,6 +83,23 @@ fn a_new_journal_gets_one_first_administrator() {
 }
 
 #[test]
+fn a_new_school_is_its_name_and_its_first_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut journal = Journal::open(&dir.path().join("new.db")).unwrap();
+    for (name, login, says) in [("  ", "admin", "название школы"), ("МБОУ СОШ № 7", "адм ин", "Логин может содержать")]
+    {
+        let err = journal.create_school(name, login).unwrap_err();
+        assert!(err.to_string().contains(says), "{err}");
+    }
+    assert_eq!(journal.stats().unwrap().ops, 0, "a refused school left something behind");
+    let (_, start) = journal.create_school(" МБОУ СОШ № 7 ", " Ivanova.AP ").unwrap();
+    assert_eq!(journal.setting("school_name").unwrap().as_deref(), Some("МБОУ СОШ № 7"));
+    assert!(journal.login("ivanova.ap", &start).unwrap().must_change_password);
+    let err = journal.create_school("Другая школа", "admin2").unwrap_err();
+    assert!(err.to_string().contains("уже содержит данные"), "{err}");
+}
+
+#[test]
 fn an_administrator_sets_the_edit_window_and_the_lock() {
     let mut school = School::new();
     let admin = school.login("admin");

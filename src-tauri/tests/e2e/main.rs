@@ -244,6 +244,32 @@ async fn an_administrator_sets_the_rules_closes_a_period_and_handles_a_compromis
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_new_school_starts_with_its_name_and_its_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("school.db");
+    let display = Display::get();
+    let app = App::start(&display, &path, &[]).await;
+    app.find("#choose-demo").await;
+    app.click("#create-school").await;
+    let refused = app.wait_text(".startup .error", "the refusal", |t| !t.is_empty()).await;
+    assert!(refused.contains("Укажите название школы"), "{refused}");
+    assert!(!path.exists(), "a refused school left a journal file");
+    app.find("#school-name").await.send_keys("МБОУ «СОШ № 12»").await.unwrap();
+    app.screenshot("new-school").await;
+    app.click("#create-school").await;
+    app.find("#admin-credentials").await;
+    let password = app.text("#admin-credentials code").await;
+    app.click("#school-continue").await;
+    app.login("admin", &password).await;
+    app.find("#new-password").await;
+    app.stop().await;
+
+    let journal = classbook_core::Journal::open(&path).unwrap();
+    assert_eq!(journal.setting("school_name").unwrap().as_deref(), Some("МБОУ «СОШ № 12»"));
+    assert_eq!(journal.list_accounts().unwrap().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_closed_period_refuses_marks_with_the_reason() {
     let school = DemoJournal::create();
     let (teacher, lesson) = school.teacher_with_lessons();

@@ -11,6 +11,7 @@ export interface UiError {
 
 export type Startup =
   | { state: "opening" }
+  | { state: "choose" }
   | { state: "creating_demo"; done: number; total: number }
   | { state: "ready" }
   | { state: "failed"; message: string };
@@ -207,6 +208,8 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   startupStatus: () => call<Startup>("startup_status"),
   uiReady: () => call<void>("ui_ready"),
+  startDemo: () => call<void>("start_demo"),
+  createSchool: (name: string, adminLogin: string) => call<string>("create_school", { name, adminLogin }),
   appInfo: () => call<AppInfo>("app_info"),
   login: (login: string, password: string) => call<Session>("login", { login, password }),
   changePassword: (old: string, next: string) => call<Session>("change_password", { old, new: next }),
