@@ -34,6 +34,7 @@ fn main() {
         "school_settings",
         "set_school_setting",
         "void_account_ops",
+        "ktp_plan",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

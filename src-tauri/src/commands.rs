@@ -6,7 +6,7 @@ use crate::desk::{Desk, Startup};
 use crate::error::UiResult;
 use classbook_core::domain::model::AttendanceCode;
 use classbook_core::{
-    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, JournalPage, JournalRef, MarkInput, PeriodInfo,
+    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, JournalPage, JournalRef, KtpItem, MarkInput, PeriodInfo,
     SchoolSettings, Session, WorkType,
 };
 use serde::Serialize;
@@ -158,9 +158,16 @@ pub fn set_attendance(
     desk.as_user(|journal, session| journal.set_attendance(session, lesson_id, student_id, code))
 }
 
+/// `ktp_item_id`: the КТП item the topic was taken from, if it was.
 #[tauri::command(async)]
-pub fn set_topic(desk: Desktop<'_>, lesson_id: Uuid, topic: String) -> UiResult<()> {
-    desk.as_user(|journal, session| journal.set_topic(session, lesson_id, &topic, None))
+pub fn set_topic(desk: Desktop<'_>, lesson_id: Uuid, topic: String, ktp_item_id: Option<Uuid>) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.set_topic(session, lesson_id, &topic, ktp_item_id))
+}
+
+/// The КТП of a page, with where each topic was taken up.
+#[tauri::command(async)]
+pub fn ktp_plan(desk: Desktop<'_>, class_id: Uuid, group_id: Option<Uuid>, subject_id: Uuid) -> UiResult<Vec<KtpItem>> {
+    desk.as_user(|journal, session| journal.ktp_plan(session, class_id, group_id, subject_id))
 }
 
 #[tauri::command(async)]

@@ -103,6 +103,7 @@ fn main() {
             commands::school_settings,
             commands::set_school_setting,
             commands::void_account_ops,
+            commands::ktp_plan,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

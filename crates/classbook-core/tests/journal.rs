@@ -280,3 +280,24 @@ fn the_clock_never_goes_back_across_restarts() {
     assert!(stamp(second) > stamp(first), "{:?} should order after {:?}", stamp(second), stamp(first));
     assert!(journal.check_integrity().unwrap().is_ok());
 }
+
+#[test]
+fn the_ktp_lists_its_topics_and_where_each_was_taken_up() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let sidorov = school.login("sidorov");
+    let entity = classbook_core::domain::entity::Entity::KtpItem;
+    for (n, topic) in [(1, "Натуральные числа"), (2, "Дроби")] {
+        let fields = serde_json::from_value(serde_json::json!({
+            "teacher_id": school.teacher.to_string(), "class_id": school.class_5a.to_string(),
+            "subject_id": school.math.to_string(), "number": n, "topic": topic, "hours": 1.0
+        }))
+        .unwrap();
+        school.journal.save_record(&petrova, entity, id(&format!("ktp-{n}")), fields).unwrap();
+    }
+    school.journal.set_topic(&petrova, school.lessons[1], "Дроби", Some(id("ktp-2"))).unwrap();
+    let plan = school.journal.ktp_plan(&petrova, school.class_5a, None, school.math).unwrap();
+    let shown: Vec<_> = plan.iter().map(|k| (k.number, k.topic.as_str(), k.taught_on)).collect();
+    assert_eq!(shown, [(1, "Натуральные числа", None), (2, "Дроби", Some(day(2025, 10, 2)))]);
+    assert_eq!(school.journal.ktp_plan(&sidorov, school.class_5a, None, school.math).unwrap_err().code(), "forbidden");
+}

@@ -275,6 +275,7 @@ impl Drop for App {
 pub mod key {
     pub const ENTER: &str = "\u{E007}";
     pub const TAB: &str = "\u{E004}";
+    pub const BACKSPACE: &str = "\u{E003}";
     pub const DOWN: &str = "\u{E015}";
     #[allow(dead_code)] // the desktop benchmark's
     pub const UP: &str = "\u{E013}";

@@ -270,6 +270,38 @@ async fn a_new_school_starts_with_its_name_and_its_administrator() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn f2_offers_the_next_topic_of_the_ktp() {
+    let school = DemoJournal::create();
+    let (teacher, lesson, next) = school.teacher_with_a_topic_to_take();
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.click(&format!(".open-lesson[data-lesson=\"{}\"]", lesson.lesson_id)).await;
+    app.find("#journal-grid").await;
+    // The teacher clears the lesson's topic (F2 selects it, Backspace, Enter)…
+    app.keys(key::F2).await;
+    app.keys(key::BACKSPACE).await;
+    app.keys(key::ENTER).await;
+    app.wait_text("#grid-message", "the cleared topic", |t| t.contains("Тема и домашнее задание сохранены")).await;
+    // …and F2 now offers the plan's next topic, which Enter takes.
+    app.keys(key::F2).await;
+    let offered = app.find("#lesson-topic").await.prop("value").await.unwrap();
+    assert_eq!(offered.as_deref(), Some(next.topic.as_str()));
+    app.screenshot("ktp").await;
+    app.keys(key::ENTER).await;
+    let started = std::time::Instant::now();
+    while school.ktp(&teacher, &lesson).iter().all(|k| k.id != next.id || k.taught_on.is_none()) {
+        assert!(started.elapsed() < harness::TIMEOUT, "the КТП topic was never saved with the lesson");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    app.stop().await;
+
+    let plan = school.ktp(&teacher, &lesson);
+    let taken = plan.iter().find(|k| k.id == next.id).unwrap();
+    assert_eq!(taken.taught_on, Some(lesson.date), "the КТП item is not linked to the lesson");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_closed_period_refuses_marks_with_the_reason() {
     let school = DemoJournal::create();
     let (teacher, lesson) = school.teacher_with_lessons();

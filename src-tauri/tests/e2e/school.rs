@@ -5,7 +5,7 @@
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 use classbook_core::demo::{DemoAccount, DemoConfig};
 use classbook_core::{
-    AbsenceEntry, ClassRef, DayLesson, Journal, JournalPage, JournalRef, MarkInput, PageStudent, Session,
+    AbsenceEntry, ClassRef, DayLesson, Journal, JournalPage, JournalRef, KtpItem, MarkInput, PageStudent, Session,
 };
 use std::path::PathBuf;
 use tempfile::TempDir;
@@ -84,6 +84,31 @@ impl DemoJournal {
             }
         }
         panic!("no demo teacher has a student with a forecast of 4 or 5 and no final today");
+    }
+
+    /// A teacher's own lesson today on a page whose КТП has a topic not
+    /// taken up yet: the teacher, the lesson, that topic.
+    pub fn teacher_with_a_topic_to_take(&self) -> (DemoAccount, DayLesson, KtpItem) {
+        let mut journal = self.open();
+        for account in self.accounts.iter().filter(|a| a.role.starts_with("учитель") && a.password != START) {
+            let session = self.session(&mut journal, account);
+            for lesson in journal.today_lessons(&session).unwrap() {
+                if lesson.substitute {
+                    continue;
+                }
+                let plan = journal.ktp_plan(&session, lesson.class_id, lesson.group_id, lesson.subject_id).unwrap();
+                if let Some(next) = plan.into_iter().find(|k| k.taught_on.is_none()) {
+                    return (account.clone(), lesson, next);
+                }
+            }
+        }
+        panic!("no demo teacher's page today has a КТП topic not taken up yet");
+    }
+
+    pub fn ktp(&self, account: &DemoAccount, lesson: &DayLesson) -> Vec<KtpItem> {
+        let mut journal = self.open();
+        let session = self.session(&mut journal, account);
+        journal.ktp_plan(&session, lesson.class_id, lesson.group_id, lesson.subject_id).unwrap()
     }
 
     /// A class teacher and a page of their class they only read (a colleague teaches it).

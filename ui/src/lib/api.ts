@@ -172,6 +172,15 @@ export interface SchoolSettings {
   lock_minutes: number;
 }
 
+export interface KtpItem {
+  id: Uuid;
+  number: number;
+  topic: string;
+  hours: number | null;
+  /** The first lesson that took this topic up. */
+  taught_on: string | null;
+}
+
 export interface ClassRef {
   class_id: Uuid;
   class_name: string;
@@ -233,7 +242,10 @@ export const api = {
   deleteMark: (markId: Uuid) => call<void>("delete_mark", { markId }),
   setAttendance: (lessonId: Uuid, studentId: Uuid, code: AttendanceCode | null) =>
     call<void>("set_attendance", { lessonId, studentId, code }),
-  setTopic: (lessonId: Uuid, topic: string) => call<void>("set_topic", { lessonId, topic }),
+  setTopic: (lessonId: Uuid, topic: string, ktpItemId: Uuid | null) =>
+    call<void>("set_topic", { lessonId, topic, ktpItemId }),
+  ktpPlan: (key: PageKey) =>
+    call<KtpItem[]>("ktp_plan", { classId: key.classId, groupId: key.groupId, subjectId: key.subjectId }),
   setHomework: (lessonId: Uuid, text: string) => call<void>("set_homework", { lessonId, text }),
   setFinal: (key: PageKey, studentId: Uuid, value: string | null) =>
     call<void>("set_final", {
