@@ -15,6 +15,9 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 pub const CACHE_KIB: i64 = -64 * 1024;
 /// WAL pages after which a commit checkpoints (SQLite's default is 1000).
 pub const WAL_CHECKPOINT_PAGES: i64 = 4000;
+/// The journal's own connection leaves checkpoints to its background thread
+/// (`checkpoint`) and only checkpoints itself past this many WAL pages.
+pub const WAL_BACKSTOP_PAGES: i64 = 16_000;
 
 pub fn open(path: &Path) -> Result<Connection> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {

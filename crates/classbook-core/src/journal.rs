@@ -25,6 +25,8 @@ pub struct Journal {
     fixed_now: Option<DateTime<Utc>>,
     /// Facts entries reuse while nothing else is written (see `cache`).
     cache: FactsCache,
+    /// Copies the WAL into the file in the background; stops with the journal.
+    _checkpointer: crate::checkpoint::Checkpointer,
 }
 
 impl Journal {
@@ -49,7 +51,16 @@ impl Journal {
             Some(last) => Clock::resume(Hlc { device, ..last }),
             None => Clock::new(device),
         };
-        Ok(Journal { conn, path: path.to_owned(), device, clock, fixed_now: None, cache: FactsCache::default() })
+        conn.pragma_update(None, "wal_autocheckpoint", db::WAL_BACKSTOP_PAGES)?;
+        Ok(Journal {
+            _checkpointer: crate::checkpoint::Checkpointer::start(path),
+            conn,
+            path: path.to_owned(),
+            device,
+            clock,
+            fixed_now: None,
+            cache: FactsCache::default(),
+        })
     }
 
     pub fn path(&self) -> &Path {

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod apply;
 mod cache;
+mod checkpoint;
 mod db;
 pub mod demo;
 mod entries;

@@ -301,3 +301,27 @@ fn the_ktp_lists_its_topics_and_where_each_was_taken_up() {
     assert_eq!(shown, [(1, "Натуральные числа", None), (2, "Дроби", Some(day(2025, 10, 2)))]);
     assert_eq!(school.journal.ktp_plan(&sidorov, school.class_5a, None, school.math).unwrap_err().code(), "forbidden");
 }
+
+/// Entries are copied from the WAL into the journal file by the journal's
+/// background checkpoint, without another write (or a keystroke) waiting for it.
+#[test]
+fn entries_reach_the_journal_file_in_the_background() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let file = school.dir.path().join("journal.db");
+    let wal = school.dir.path().join("journal.db-wal");
+    // Whatever the set-up left in the WAL is copied first.
+    let settled = std::time::Instant::now();
+    let mut before = std::fs::metadata(&file).unwrap().modified().unwrap();
+    while settled.elapsed() < std::time::Duration::from_secs(2) {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        before = std::fs::metadata(&file).unwrap().modified().unwrap();
+    }
+    school.journal.set_mark(&petrova, mark(&school, 5, 0, "4")).unwrap();
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the entry went to the WAL first");
+    let started = std::time::Instant::now();
+    while std::fs::metadata(&file).unwrap().modified().unwrap() == before {
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the WAL was never copied into the file");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
