@@ -43,6 +43,10 @@ pub struct PageLesson {
     pub teacher_id: Option<Uuid>,
     pub substitute_id: Option<Uuid>,
     pub status: Option<String>,
+    /// On a substituted lesson: who gives it and whose lesson it is
+    /// («Сидоров А. И.»), for the journal's «замена» note.
+    pub substitute_name: Option<String>,
+    pub teacher_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -104,6 +108,16 @@ pub(crate) fn date(text: String) -> rusqlite::Result<NaiveDate> {
     })
 }
 
+/// «Фамилия И. О.» from three columns from `at` on, if the surname is there.
+fn staff_name(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Option<String>> {
+    let part = |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(at + i)?.unwrap_or_default()) };
+    let surname: Option<String> = r.get(at)?;
+    Ok(match surname {
+        Some(surname) => Some(short_name(&surname, &part(1)?, &part(2)?)),
+        None => None,
+    })
+}
+
 pub(crate) fn short_name(surname: &str, first: &str, patronymic: &str) -> String {
     let initial = |s: &str| s.chars().next().map(|c| format!(" {c}.")).unwrap_or_default();
     format!("{surname}{}{}", initial(first), initial(patronymic))
@@ -123,10 +137,14 @@ const STUDENTS_OF_GROUP: &str = "SELECT s.id, s.surname, s.first_name, COALESCE(
     WHERE g.group_id = ?1 AND g.active = 1 AND ?2 = ?2 AND ?3 = ?3
     ORDER BY s.surname, s.first_name, s.patronymic";
 
-const LESSONS: &str = "SELECT id, date, number, topic, homework, teacher_id, substitute_id, status
-    FROM lesson
-    WHERE class_id = ?1 AND subject_id = ?2 AND group_id IS ?3 AND date >= ?4 AND date <= ?5
-    ORDER BY date, number";
+/// Names only for substituted lessons (the «замена» note); the others need none.
+const LESSONS: &str = "SELECT l.id, l.date, l.number, l.topic, l.homework, l.teacher_id, l.substitute_id, l.status,
+        s.surname, s.first_name, s.patronymic, t.surname, t.first_name, t.patronymic
+    FROM lesson l
+    LEFT JOIN staff s ON s.id = l.substitute_id
+    LEFT JOIN staff t ON t.id = l.teacher_id AND l.substitute_id IS NOT NULL
+    WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.group_id IS ?3 AND l.date >= ?4 AND l.date <= ?5
+    ORDER BY l.date, l.number";
 
 const MARKS: &str = "SELECT m.id, m.lesson_id, m.student_id, m.value, m.work_type_id, COALESCE(w.weight, 1.0)
     FROM lesson l
@@ -222,6 +240,8 @@ impl Journal {
                     teacher_id: opt_id(r.get(5)?),
                     substitute_id: opt_id(r.get(6)?),
                     status: r.get(7)?,
+                    substitute_name: staff_name(r, 8)?,
+                    teacher_name: staff_name(r, 11)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

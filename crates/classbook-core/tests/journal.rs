@@ -168,7 +168,12 @@ fn substitutes_keep_the_substituted_lesson() {
     school.journal.set_mark(&sidorov, mark(&school, 5, 0, "5")).unwrap();
     assert_eq!(school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap_err().code(), "not_your_lesson");
     // The substitute's journal access covers this class, for reading too.
-    school.journal.journal_page(&sidorov, school.class_5a, None, school.math, school.q1).unwrap();
+    let page = school.journal.journal_page(&sidorov, school.class_5a, None, school.math, school.q1).unwrap();
+    // The page names both on the substituted lesson only (the «замена» note).
+    let names: Vec<_> =
+        page.lessons.iter().map(|l| (l.substitute_name.as_deref(), l.teacher_name.as_deref())).collect();
+    assert_eq!(names[5], (Some("Сидоров А. И."), Some("Петрова А. И.")));
+    assert!(names.iter().enumerate().all(|(i, n)| i == 5 || *n == (None, None)), "{names:?}");
 }
 
 #[test]

@@ -302,6 +302,21 @@ async fn f2_offers_the_next_topic_of_the_ktp() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_substitute_finds_the_lesson_in_their_day_marked_as_a_substitution() {
+    let school = DemoJournal::create();
+    let (substitute, lesson) = school.substitution_today();
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&substitute.login, &substitute.password).await;
+    app.click(&format!(".open-lesson[data-lesson=\"{}\"]", lesson.lesson_id)).await;
+    let note = app.wait_text("#lesson-substitution", "the substitution note", |t| t.contains("Замена")).await;
+    assert!(note.contains("вместо"), "{note}");
+    app.keys("5").await;
+    app.wait_text("#grid-message", "the saved mark", |t| t.contains("отметка 5 сохранена")).await;
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_closed_period_refuses_marks_with_the_reason() {
     let school = DemoJournal::create();
     let (teacher, lesson) = school.teacher_with_lessons();

@@ -111,6 +111,29 @@ impl DemoJournal {
         journal.ktp_plan(&session, lesson.class_id, lesson.group_id, lesson.subject_id).unwrap()
     }
 
+    /// The deputy head records that a second teacher takes the first one's
+    /// lesson today (as the app would, through the core): returns the
+    /// substitute and the lesson.
+    pub fn substitution_today(&self) -> (DemoAccount, DayLesson) {
+        let (owner, lesson) = self.teacher_with_lessons();
+        let mut journal = self.open();
+        let teachers = self.accounts.iter().filter(|a| a.role.starts_with("учитель") && a.password != START);
+        for account in teachers.filter(|a| a.login != owner.login) {
+            let session = self.session(&mut journal, account);
+            // Their staff record, from a lesson of their own.
+            let Some(page) = journal.my_journals(&session).unwrap().into_iter().find(|j| j.teaches) else { continue };
+            let Some(period) = journal.period_of(journal.today().unwrap()).unwrap() else { continue };
+            let own = journal.journal_page(&session, page.class_id, page.group_id, page.subject_id, period).unwrap();
+            let Some(staff) = own.lessons.iter().find(|l| l.substitute_id.is_none()).and_then(|l| l.teacher_id) else {
+                continue;
+            };
+            let deputy = self.session(&mut journal, self.account("завуч"));
+            journal.set_substitute(&deputy, lesson.lesson_id, Some(staff)).unwrap();
+            return (account.clone(), lesson);
+        }
+        panic!("no second demo teacher to substitute");
+    }
+
     /// A class teacher and a page of their class they only read (a colleague teaches it).
     pub fn class_teacher_with_read_only_page(&self) -> (DemoAccount, JournalRef) {
         let mut journal = self.open();

@@ -94,6 +94,9 @@ export interface PageLesson {
   teacher_id: Uuid | null;
   substitute_id: Uuid | null;
   status: string | null;
+  /** On a substituted lesson: who gives it, whose lesson it is. */
+  substitute_name: string | null;
+  teacher_name: string | null;
 }
 
 export interface PageMark {
