@@ -35,6 +35,9 @@ fn main() {
         "set_school_setting",
         "void_account_ops",
         "ktp_plan",
+        "day_plan",
+        "staff_list",
+        "set_substitute",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

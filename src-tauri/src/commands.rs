@@ -6,8 +6,8 @@ use crate::desk::{Desk, Startup};
 use crate::error::UiResult;
 use classbook_core::domain::model::AttendanceCode;
 use classbook_core::{
-    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, JournalPage, JournalRef, KtpItem, MarkInput, PeriodInfo,
-    SchoolSettings, Session, WorkType,
+    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, DayPlanLesson, JournalPage, JournalRef, KtpItem, MarkInput,
+    PeriodInfo, SchoolSettings, Session, StaffRef, WorkType,
 };
 use serde::Serialize;
 use std::sync::Arc;
@@ -265,4 +265,21 @@ pub fn void_account_ops(
     reason: String,
 ) -> UiResult<usize> {
     desk.as_user(|journal, session| journal.void_account_ops(session, account_id, since, &reason))
+}
+
+/// The school's lessons of a day, for recording substitutions.
+#[tauri::command(async)]
+pub fn day_plan(desk: Desktop<'_>, date: chrono::NaiveDate) -> UiResult<Vec<DayPlanLesson>> {
+    desk.as_user(|journal, session| journal.day_plan(session, date))
+}
+
+#[tauri::command(async)]
+pub fn staff_list(desk: Desktop<'_>) -> UiResult<Vec<StaffRef>> {
+    desk.as_user(|journal, session| journal.staff_list(session))
+}
+
+/// Who substitutes a lesson (`substitute_id` null undoes it).
+#[tauri::command(async)]
+pub fn set_substitute(desk: Desktop<'_>, lesson_id: Uuid, substitute_id: Option<Uuid>) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.set_substitute(session, lesson_id, substitute_id))
 }

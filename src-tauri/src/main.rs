@@ -104,6 +104,9 @@ fn main() {
             commands::set_school_setting,
             commands::void_account_ops,
             commands::ktp_plan,
+            commands::day_plan,
+            commands::staff_list,
+            commands::set_substitute,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

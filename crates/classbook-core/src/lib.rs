@@ -22,6 +22,7 @@ mod register;
 mod results;
 mod settings;
 mod stats;
+mod timetable;
 mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
@@ -37,6 +38,7 @@ pub use register::AbsenceEntry;
 pub use results::ClassResults;
 pub use settings::{DEFAULT_LOCK_MINUTES, SchoolSettings};
 pub use stats::{Integrity, Stats};
+pub use timetable::{DayPlanLesson, StaffRef};
 pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};
 
 pub use classbook_domain as domain;

@@ -330,3 +330,22 @@ fn entries_reach_the_journal_file_in_the_background() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn the_deputy_head_sees_the_days_lessons_and_who_substitutes() {
+    let mut school = School::new();
+    let zavuch = school.login("zavuch");
+    let petrova = school.login("petrova");
+    let day = day(2025, 10, 8);
+    let plan = school.journal.day_plan(&zavuch, day).unwrap();
+    let shown: Vec<_> = plan.iter().map(|l| (l.number, l.class_name.as_str(), l.subject_name.as_str())).collect();
+    assert_eq!(shown, [(2, "5А", "Математика")]);
+    assert_eq!((plan[0].teacher_name.as_str(), plan[0].substitute_name.as_deref()), ("Петрова А. И.", None));
+    let staff = school.journal.staff_list(&zavuch).unwrap();
+    let sidorov = staff.iter().find(|s| s.name == "Сидоров А. И.").expect("Sidorov among the staff");
+    school.journal.set_substitute(&zavuch, plan[0].lesson_id, Some(sidorov.id)).unwrap();
+    let plan = school.journal.day_plan(&zavuch, day).unwrap();
+    assert_eq!(plan[0].substitute_name.as_deref(), Some("Сидоров А. И."));
+    assert_eq!(school.journal.day_plan(&petrova, day).unwrap_err().code(), "forbidden");
+    assert_eq!(school.journal.staff_list(&petrova).unwrap_err().code(), "forbidden");
+}

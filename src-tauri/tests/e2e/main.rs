@@ -317,6 +317,40 @@ async fn a_substitute_finds_the_lesson_in_their_day_marked_as_a_substitution() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_deputy_head_records_a_substitution() {
+    let school = DemoJournal::create();
+    let (_, lesson) = school.teacher_with_lessons();
+    let deputy = school.account("завуч");
+    let mut journal = school.open();
+    let session = school.session(&mut journal, deputy);
+    let today = journal.today().unwrap();
+    let planned = journal.day_plan(&session, today).unwrap();
+    let row = planned.iter().find(|l| l.lesson_id == lesson.lesson_id).unwrap().clone();
+    // A colleague free at that lesson number (the busy ones are marked in the list).
+    let busy: Vec<_> =
+        planned.iter().filter(|l| l.number == row.number).filter_map(|l| l.substitute_id.or(l.teacher_id)).collect();
+    let colleague = journal.staff_list(&session).unwrap().into_iter().find(|s| !busy.contains(&s.id)).unwrap();
+    drop(journal);
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&deputy.login, &deputy.password).await;
+    app.click("#nav-substitutions").await;
+    let line = format!("tr.plan-lesson[data-lesson=\"{}\"]", lesson.lesson_id);
+    app.find(&format!("{line} select")).await.select_by_label(&colleague.name).await.unwrap();
+    app.click(&format!("{line} .save-substitute")).await;
+    app.wait_text("#substitutions-message", "the saved substitution", |t| t.contains("заменяет")).await;
+    app.screenshot("substitutions").await;
+    app.stop().await;
+
+    let mut journal = school.open();
+    let session = school.session(&mut journal, deputy);
+    let after = journal.day_plan(&session, today).unwrap();
+    let saved = after.iter().find(|l| l.lesson_id == lesson.lesson_id).unwrap();
+    assert_eq!(saved.substitute_id, Some(colleague.id));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_closed_period_refuses_marks_with_the_reason() {
     let school = DemoJournal::create();
     let (teacher, lesson) = school.teacher_with_lessons();

@@ -184,6 +184,23 @@ export interface KtpItem {
   taught_on: string | null;
 }
 
+export interface DayPlanLesson {
+  lesson_id: Uuid;
+  number: number;
+  class_name: string;
+  subject_name: string;
+  teacher_id: Uuid | null;
+  teacher_name: string;
+  substitute_id: Uuid | null;
+  substitute_name: string | null;
+  status: string | null;
+}
+
+export interface StaffRef {
+  id: Uuid;
+  name: string;
+}
+
 export interface ClassRef {
   class_id: Uuid;
   class_name: string;
@@ -258,6 +275,10 @@ export const api = {
       classId: key.classId,
       value,
     }),
+  dayPlan: (date: string) => call<DayPlanLesson[]>("day_plan", { date }),
+  staffList: () => call<StaffRef[]>("staff_list"),
+  setSubstitute: (lessonId: Uuid, substituteId: Uuid | null) =>
+    call<void>("set_substitute", { lessonId, substituteId }),
   accounts: () => call<AccountInfo[]>("accounts"),
   resetPassword: (login: string) => call<string>("reset_password", { login }),
   closePeriod: (periodId: Uuid, closed: boolean) => call<void>("close_period", { periodId, closed }),
