@@ -4,19 +4,8 @@
 
 mod common;
 
-use classbook_core::{Journal, MarkInput};
+use classbook_core::Journal;
 use common::*;
-
-fn mark(school: &School, lesson: usize, student: usize, value: &str) -> MarkInput {
-    MarkInput {
-        mark_id: None,
-        lesson_id: school.lessons[lesson],
-        student_id: school.students[student],
-        value: value.into(),
-        work_type_id: None,
-        comment: None,
-    }
-}
 
 #[test]
 fn the_outbox_holds_this_pcs_ops_in_chain_order() {

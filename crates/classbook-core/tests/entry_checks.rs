@@ -8,19 +8,8 @@ mod common;
 
 use classbook_core::domain::model::{MovementKind, Role};
 use classbook_core::domain::op::{OpKind, SaveAccount};
-use classbook_core::{ImportOp, Journal, MarkInput};
+use classbook_core::{ImportOp, Journal};
 use common::*;
-
-fn mark(school: &School, lesson: usize, student: usize, value: &str) -> MarkInput {
-    MarkInput {
-        mark_id: None,
-        lesson_id: school.lessons[lesson],
-        student_id: school.students[student],
-        value: value.into(),
-        work_type_id: None,
-        comment: None,
-    }
-}
 
 #[test]
 fn closing_the_period_stops_the_next_entry_in_the_same_cell() {

@@ -3,20 +3,8 @@
 
 mod common;
 
-use classbook_core::MarkInput;
 use classbook_core::domain::model::AttendanceCode;
 use common::*;
-
-fn mark(school: &School, lesson: usize, student: usize, value: &str) -> MarkInput {
-    MarkInput {
-        mark_id: None,
-        lesson_id: school.lessons[lesson],
-        student_id: school.students[student],
-        value: value.into(),
-        work_type_id: None,
-        comment: None,
-    }
-}
 
 #[test]
 fn a_teacher_fills_a_lesson_and_it_survives_reopening() {

@@ -6,7 +6,7 @@ use classbook_core::domain::entity::Entity;
 use classbook_core::domain::ids::named_id;
 use classbook_core::domain::model::{MovementKind, Role};
 use classbook_core::domain::op::*;
-use classbook_core::{ImportOp, Journal, Session, hash_password};
+use classbook_core::{ImportOp, Journal, MarkInput, Session, hash_password};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tempfile::TempDir;
@@ -41,6 +41,18 @@ pub fn id(key: &str) -> Uuid {
 pub fn at(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
     // School time is UTC+3 in these tests.
     Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap() - chrono::Duration::hours(3)
+}
+
+/// A new mark in the cell of the fixture's lesson and student (by index).
+pub fn mark(school: &School, lesson: usize, student: usize, value: &str) -> MarkInput {
+    MarkInput {
+        mark_id: None,
+        lesson_id: school.lessons[lesson],
+        student_id: school.students[student],
+        value: value.into(),
+        work_type_id: None,
+        comment: None,
+    }
 }
 
 pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
