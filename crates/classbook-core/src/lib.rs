@@ -22,6 +22,7 @@ mod register;
 mod results;
 mod settings;
 mod stats;
+mod structure;
 mod timetable;
 mod workplace;
 
@@ -38,6 +39,10 @@ pub use register::AbsenceEntry;
 pub use results::ClassResults;
 pub use settings::{DEFAULT_LOCK_MINUTES, SchoolSettings};
 pub use stats::{Integrity, Stats};
+pub use structure::{
+    AssignmentInput, ClassInput, ClassStudent, FillReport, GroupInput, PeriodRange, SchoolStructure, SlotInput,
+    StaffInput, SubjectInput, YearInput,
+};
 pub use timetable::{DayPlanLesson, StaffRef};
 pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};
 

@@ -64,7 +64,7 @@ pub enum LessonEntry {
 }
 
 /// Groups of reference data with the same keepers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Area {
     /// Years, periods, holidays, classes, groups, rooms, subjects, bells, work types, settings, staff.
     Structure,
