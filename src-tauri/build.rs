@@ -38,6 +38,18 @@ fn main() {
         "day_plan",
         "staff_list",
         "set_substitute",
+        "school_structure",
+        "class_students",
+        "save_year",
+        "save_class",
+        "save_subject",
+        "save_staff",
+        "create_staff_account",
+        "save_group",
+        "save_assignment",
+        "save_slot",
+        "fill_lessons",
+        "set_lesson_status",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

@@ -13,6 +13,7 @@
 mod commands;
 mod desk;
 mod error;
+mod school;
 
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
@@ -107,6 +108,18 @@ fn main() {
             commands::day_plan,
             commands::staff_list,
             commands::set_substitute,
+            school::school_structure,
+            school::class_students,
+            school::save_year,
+            school::save_class,
+            school::save_subject,
+            school::save_staff,
+            school::create_staff_account,
+            school::save_group,
+            school::save_assignment,
+            school::save_slot,
+            school::fill_lessons,
+            school::set_lesson_status,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

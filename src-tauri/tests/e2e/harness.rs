@@ -190,6 +190,36 @@ impl App {
         }
     }
 
+    /// Sets a date input. WebKitWebDriver types into `<input type="date">`
+    /// field by field in the system locale's order, so the value is set the
+    /// way the date picker sets it: the value, then an `input` event.
+    pub async fn set_date(&self, css: &str, date: chrono::NaiveDate) {
+        eprintln!("e2e: set {css} = {date}");
+        self.find(css).await;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::json!(css), serde_json::json!(date.to_string())],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set {css}: {e}"));
+    }
+
+    /// Chooses the option with this text in a `<select>`.
+    pub async fn choose(&self, css: &str, label: &str) {
+        eprintln!("e2e: choose {label:?} in {css}");
+        self.find(css).await.select_by_label(label).await.unwrap_or_else(|e| panic!("choose {label:?} in {css}: {e}"));
+    }
+
+    /// Types into a field (clearing what it held).
+    pub async fn fill(&self, css: &str, text: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+        field.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+    }
+
     /// Types into the focused element, as a person at the keyboard would.
     pub async fn keys(&self, text: &str) {
         eprintln!("e2e: keys {text:?}");

@@ -413,3 +413,84 @@ async fn a_start_password_must_be_changed_at_first_login() {
     assert!(!session.must_change_password);
     assert!(journal.login(&newcomer.login, &newcomer.password).is_err(), "the start password still works");
 }
+
+/// An administrator sets a new school up on the «Школа» screen — year, subject,
+/// staff member with an account, class, load, timetable — and fills the
+/// journal with lessons; the new teacher then finds their journal.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_administrator_sets_up_a_new_school_and_its_teacher_finds_the_journal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("school.db");
+    let mut journal = classbook_core::Journal::open(&path).unwrap();
+    let (_, start) = journal.create_school("МБОУ СОШ № 3", "admin").unwrap();
+    let mut admin = journal.login("admin", &start).unwrap();
+    journal.change_password(&mut admin, &start, "Админ-пароль-1").unwrap();
+    let today = journal.today().unwrap();
+    drop(journal);
+
+    let display = Display::get();
+    let app = App::start(&display, &path, &[]).await;
+    app.login("admin", "Админ-пароль-1").await;
+    app.click("#nav-school").await;
+    // The year comes prefilled with the usual quarters.
+    app.click("#save-year").await;
+    app.wait_text("#school-message", "the saved year", |t| t.contains("сохранён")).await;
+    app.click("#school-tab-subjects").await;
+    app.fill("#subject-name", "Математика").await;
+    app.click("#save-subject").await;
+    app.wait_text("#school-message", "the saved subject", |t| t.contains("Математика")).await;
+    app.fill("#subject-name", "математика").await;
+    app.click("#save-subject").await;
+    app.wait_text("#school-message", "the duplicate refused", |t| t.contains("уже есть в списке")).await;
+
+    app.click("#school-tab-staff").await;
+    app.fill("#staff-surname", "Петрова").await;
+    app.fill("#staff-first", "Анна").await;
+    app.fill("#staff-patronymic", "Ивановна").await;
+    app.click("#save-staff").await;
+    app.wait_text("#school-message", "the saved staff member", |t| t.contains("Петрова")).await;
+    app.click("tr.staff-row .new-account").await;
+    app.fill("#account-login", "petrova").await;
+    app.click("#create-account").await;
+    let password = app.text("#issued-password strong").await;
+    app.screenshot("school-staff").await;
+
+    app.click("#school-tab-classes").await;
+    app.fill("#class-grade", "5").await;
+    app.fill("#class-letter", "а").await;
+    app.choose("#class-teacher", "Петрова А. И.").await;
+    app.click("#save-class").await;
+    app.wait_text("#school-message", "the saved class", |t| t.contains("Класс 5А сохранён")).await;
+
+    app.click("#school-tab-load").await;
+    app.choose("#load-teacher", "Петрова А. И.").await;
+    app.click("#save-load").await;
+    app.wait_text("#school-message", "the load", |t| t.contains("ведёт Петрова")).await;
+
+    app.click("#school-tab-timetable").await;
+    app.choose("#slot-subject", "Математика").await;
+    // The teacher with the load is suggested.
+    app.click("#save-slot").await;
+    app.wait_text("#school-message", "the saved slot", |t| t.contains("Понедельник, 1-й урок")).await;
+    app.find("td[data-slot=\"1-1\"] small").await;
+    app.set_date("#fill-from", today).await;
+    app.set_date("#fill-to", today + chrono::Duration::days(13)).await;
+    app.click("#fill-lessons").await;
+    // Two weeks hold exactly two Mondays.
+    app.wait_text("#school-message", "the filled lessons", |t| t.contains("добавлено 2 урока")).await;
+    app.screenshot("school-timetable").await;
+
+    app.click("#switch-user").await;
+    app.login("petrova", &password).await;
+    app.find("#old-password").await.send_keys(&password).await.unwrap();
+    app.find("#new-password").await.send_keys("Пароль-учителя-2").await.unwrap();
+    app.find("#repeat-password").await.send_keys("Пароль-учителя-2").await.unwrap();
+    app.click("#change-submit").await;
+    app.click("#nav-journals").await;
+    app.find("button.journal[data-title=\"5А · Математика\"]").await;
+    app.stop().await;
+
+    let journal = classbook_core::Journal::open(&path).unwrap();
+    let stats = journal.stats().unwrap();
+    assert_eq!((stats.lessons, stats.classes, stats.staff, stats.accounts), (2, 1, 1, 2), "{stats:?}");
+}

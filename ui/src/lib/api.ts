@@ -218,6 +218,88 @@ export interface AbsenceEntry {
 }
 
 /** The UI never shows a raw exception: anything that is not a UiError becomes one. */
+/** The school's structure (the «Школа» screen; src-tauri/src/school.rs). */
+export type PeriodKind = "quarter" | "trimester" | "half";
+export interface PeriodRange {
+  starts_on: string;
+  ends_on: string;
+}
+export interface YearInfo {
+  id: Uuid;
+  title: string;
+  starts_on: string;
+  ends_on: string;
+  periods: PeriodRange[];
+  period_kind: PeriodKind | null;
+}
+export interface ClassInfo {
+  id: Uuid;
+  year_id: Uuid | null;
+  grade: number;
+  letter: string;
+  name: string;
+  class_teacher_id: Uuid | null;
+  shift: number | null;
+}
+export interface SubjectInfo {
+  id: Uuid;
+  name: string;
+  short_name: string;
+}
+export interface StaffInfo {
+  id: Uuid;
+  surname: string;
+  first_name: string;
+  patronymic: string;
+  position: string;
+  short_name: string;
+  login: string | null;
+}
+export interface GroupInfo {
+  id: Uuid;
+  class_id: Uuid;
+  subject_id: Uuid | null;
+  title: string;
+  members: Uuid[];
+}
+export interface AssignmentInfo {
+  id: Uuid;
+  class_id: Uuid;
+  group_id: Uuid | null;
+  subject_id: Uuid;
+  teacher_id: Uuid;
+}
+export interface SlotInfo {
+  id: Uuid;
+  class_id: Uuid;
+  group_id: Uuid | null;
+  subject_id: Uuid;
+  teacher_id: Uuid;
+  weekday: number;
+  number: number;
+  valid_from: string | null;
+  valid_to: string | null;
+}
+export interface SchoolStructure {
+  years: YearInfo[];
+  classes: ClassInfo[];
+  subjects: SubjectInfo[];
+  staff: StaffInfo[];
+  groups: GroupInfo[];
+  assignments: AssignmentInfo[];
+  slots: SlotInfo[];
+}
+export interface ClassStudent {
+  id: Uuid;
+  name: string;
+}
+export interface FillReport {
+  created: number;
+  existing: number;
+  holidays: number;
+}
+export type LessonStatus = "held" | "cancelled" | "transferred";
+
 export function asUiError(error: unknown): UiError {
   if (error && typeof error === "object" && "message" in error) {
     const e = error as { code?: unknown; message: unknown };
@@ -294,4 +376,42 @@ export const api = {
     call<AbsenceEntry[]>("absence_register", { classId, from, to }),
   setAbsenceReason: (lessonId: Uuid, studentId: Uuid, code: AttendanceCode, reason: string) =>
     call<void>("set_absence_reason", { lessonId, studentId, code, reason }),
+  schoolStructure: () => call<SchoolStructure>("school_structure"),
+  classStudents: (classId: Uuid) => call<ClassStudent[]>("class_students", { classId }),
+  saveYear: (input: {
+    id: Uuid | null;
+    title: string;
+    starts_on: string;
+    ends_on: string;
+    period_kind: PeriodKind;
+    periods: PeriodRange[];
+  }) => call<Uuid>("save_year", { input }),
+  saveClass: (input: {
+    id: Uuid | null;
+    year_id: Uuid;
+    grade: number;
+    letter: string;
+    class_teacher_id: Uuid | null;
+    shift: number | null;
+  }) => call<Uuid>("save_class", { input }),
+  saveSubject: (input: { id: Uuid | null; name: string; short_name: string }) => call<Uuid>("save_subject", { input }),
+  saveStaff: (input: { id: Uuid | null; surname: string; first_name: string; patronymic: string; position: string }) =>
+    call<Uuid>("save_staff", { input }),
+  /** Returns the start password, shown once. */
+  createStaffAccount: (staffId: Uuid, login: string, roles: string[]) =>
+    call<string>("create_staff_account", { staffId, login, roles }),
+  saveGroup: (input: { id: Uuid | null; class_id: Uuid; subject_id: Uuid; title: string; members: Uuid[] }) =>
+    call<Uuid>("save_group", { input }),
+  saveAssignment: (input: {
+    id: Uuid | null;
+    class_id: Uuid;
+    group_id: Uuid | null;
+    subject_id: Uuid;
+    teacher_id: Uuid;
+    active: boolean;
+  }) => call<Uuid>("save_assignment", { input }),
+  saveSlot: (input: Omit<SlotInfo, "id"> & { id: Uuid | null }) => call<Uuid>("save_slot", { input }),
+  fillLessons: (from: string, to: string) => call<FillReport>("fill_lessons", { from, to }),
+  setLessonStatus: (lessonId: Uuid, status: LessonStatus, movedTo: string | null) =>
+    call<void>("set_lesson_status", { lessonId, status, movedTo }),
 };
