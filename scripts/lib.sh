@@ -23,11 +23,15 @@ die() {
 #   libxdo-dev:            keyboard shortcuts of GTK menus (Tauri's menu crate links it)
 #   webkit2gtk-driver:     /usr/bin/WebKitWebDriver, which tauri-driver drives in the UI tests
 #   xvfb:                  a virtual display for the UI tests
+#   xauth:                 xvfb-run needs it (xvfb only recommends it); the package test starts the app with xvfb-run
 #   x11-apps:              xwd, which the UI tests use to picture the Xvfb screen
 #   netpbm:                xwdtopnm and pnmtopng, which turn that picture into docs/screenshots/*.png
+#   desktop-file-utils:    desktop-file-validate, which checks the .deb's menu entry (scripts/test-package.sh)
+# The .deb itself needs nothing more: Tauri's bundler writes it in Rust; objcopy
+# (binutils) and dpkg-shlibdeps (dpkg-dev) come with build-essential.
 classbook_system_packages() {
-    echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb \
-        x11-apps netpbm
+    echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb xauth \
+        x11-apps netpbm desktop-file-utils
 }
 
 # Install the packages above that are missing. Checks with dpkg first, so a
