@@ -95,6 +95,14 @@ build_ui() {
         log "npm install (ui/, from package-lock.json)"
         (cd ui && npm install --no-audit --no-fund)
     fi
+    # A rebuilt ui/dist makes cargo rebuild the desktop crate that embeds it
+    # (over a minute here), so the UI is built only when its sources changed.
+    if [ -f ui/dist/index.html ] && [ -z "$(find ui/src ui/index.html ui/package.json ui/package-lock.json \
+        ui/vite.config.ts ui/svelte.config.js ui/tsconfig.json ui/public -newer ui/dist/index.html 2>/dev/null \
+        | head -n 1)" ]; then
+        log "the UI is up to date (ui/dist newer than its sources)"
+        return 0
+    fi
     log "building the UI (ui/dist)"
     (cd ui && npm run build)
 }
