@@ -5,7 +5,8 @@
 # mark keystrokes, memory after an hour's worth of use.
 #
 #   scripts/bench-desktop.sh
-#   CLASSBOOK_BENCH_ROUNDS=60 scripts/bench-desktop.sh   # three hours' worth
+#   CLASSBOOK_BENCH_ROUNDS=60 scripts/bench-desktop.sh   # three hours' worth, compressed
+#   CLASSBOOK_BENCH_ROUNDS=60 CLASSBOOK_BENCH_MINUTES=60 scripts/bench-desktop.sh   # a real hour
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

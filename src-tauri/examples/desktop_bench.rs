@@ -12,7 +12,10 @@
 //!   the grid showing it;
 //! - resident memory (the app and its WebKit processes) after an hour's
 //!   worth of use, compressed: `CLASSBOOK_BENCH_ROUNDS` rounds (default 20)
-//!   of opening two pages, 20 entries and a change log each.
+//!   of opening two pages, 20 entries and a change log each; with
+//!   `CLASSBOOK_BENCH_MINUTES` set, the rounds are spread over that many
+//!   minutes of real time (an hour as a teacher lives it, idle gaps included),
+//!   with the memory printed as it goes.
 //!
 //! Run it with scripts/bench-desktop.sh, which builds the release binary and
 //! passes it in `CLASSBOOK_DESKTOP_BIN`.
@@ -44,6 +47,7 @@ struct BigPage {
 
 fn main() {
     let rounds: usize = std::env::var("CLASSBOOK_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(20);
+    let minutes: Option<u64> = std::env::var("CLASSBOOK_BENCH_MINUTES").ok().and_then(|m| m.parse().ok());
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     let started = Instant::now();
@@ -110,6 +114,18 @@ fn main() {
             app.keys(key::ESCAPE).await;
             app.click("#nav-day").await;
             app.find("#teacher-day").await;
+            if let Some(minutes) = minutes {
+                let due = Duration::from_secs(minutes * 60) * (round as u32 + 1) / rounds as u32;
+                tokio::time::sleep(due.saturating_sub(use_started.elapsed())).await;
+                let (pss, rss, _) = app_memory_kib();
+                println!(
+                    "memory after {:.0} min ({} rounds): PSS {} MB, RSS summed {} MB",
+                    use_started.elapsed().as_secs_f64() / 60.0,
+                    round + 1,
+                    pss / 1024,
+                    rss / 1024
+                );
+            }
         }
         let memory_end = app_memory_kib();
         println!(
