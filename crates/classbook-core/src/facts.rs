@@ -43,11 +43,15 @@ pub(crate) struct LessonPlace {
     pub subject_id: Uuid,
 }
 
-const LESSON_FACTS: &str = "SELECT l.date, l.teacher_id, l.substitute_id, c.class_teacher_id, COALESCE(c.graded, 1),
+/// A transferred lesson is held, and judged (closed period, edit window), on
+/// the day it moved to.
+const LESSON_FACTS: &str = "SELECT l.day, l.teacher_id, l.substitute_id, c.class_teacher_id, COALESCE(c.graded, 1),
         l.class_id, l.group_id, l.subject_id,
-        EXISTS (SELECT 1 FROM period p WHERE p.closed = 1 AND p.starts_on <= l.date AND p.ends_on >= l.date)
-    FROM lesson l LEFT JOIN class c ON c.id = l.class_id
-    WHERE l.id = ?1";
+        EXISTS (SELECT 1 FROM period p WHERE p.closed = 1 AND p.starts_on <= l.day AND p.ends_on >= l.day),
+        l.status IS 'cancelled'
+    FROM (SELECT *, CASE WHEN status = 'transferred' AND moved_to IS NOT NULL THEN moved_to ELSE date END AS day
+          FROM lesson WHERE id = ?1) l
+    LEFT JOIN class c ON c.id = l.class_id";
 
 fn uuid_opt(text: Option<String>) -> Option<Uuid> {
     text.and_then(|t| t.parse().ok())
@@ -67,11 +71,13 @@ pub(crate) fn lesson_facts(conn: &Connection, lesson_id: Uuid) -> Result<(Lesson
                 r.get::<_, Option<String>>(6)?,
                 r.get::<_, Option<String>>(7)?,
                 r.get::<_, bool>(8)?,
+                r.get::<_, bool>(9)?,
             ))
         })
         .optional()?;
     let missing = || JournalError::not_found("Урок не найден в журнале: обновите расписание.");
-    let (date, teacher, substitute, class_teacher, graded, class, group, subject, closed) = row.ok_or_else(missing)?;
+    let (date, teacher, substitute, class_teacher, graded, class, group, subject, closed, cancelled) =
+        row.ok_or_else(missing)?;
     let date: NaiveDate = date.and_then(|d| d.parse().ok()).ok_or_else(missing)?;
     let facts = LessonFacts {
         date,
@@ -80,6 +86,7 @@ pub(crate) fn lesson_facts(conn: &Connection, lesson_id: Uuid) -> Result<(Lesson
         class_teacher_id: uuid_opt(class_teacher),
         graded,
         period_closed: closed,
+        cancelled,
     };
     let place = LessonPlace {
         class_id: uuid_opt(class).ok_or_else(missing)?,

@@ -42,7 +42,10 @@ pub struct PageLesson {
     pub homework: Option<String>,
     pub teacher_id: Option<Uuid>,
     pub substitute_id: Option<Uuid>,
+    /// `cancelled` (no entries), `transferred` (then `date` is the day it
+    /// moved to and `moved_from` the day it was planned for), or none.
     pub status: Option<String>,
+    pub moved_from: Option<NaiveDate>,
     /// On a substituted lesson: who gives it and whose lesson it is
     /// («Сидоров А. И.»), for the journal's «замена» note.
     pub substitute_name: Option<String>,
@@ -138,13 +141,17 @@ const STUDENTS_OF_GROUP: &str = "SELECT s.id, s.surname, s.first_name, COALESCE(
     ORDER BY s.surname, s.first_name, s.patronymic";
 
 /// Names only for substituted lessons (the «замена» note); the others need none.
-const LESSONS: &str = "SELECT l.id, l.date, l.number, l.topic, l.homework, l.teacher_id, l.substitute_id, l.status,
-        s.surname, s.first_name, s.patronymic, t.surname, t.first_name, t.patronymic
+/// A transferred lesson stands at the day it moved to (on the page of its
+/// original period), with the day it was planned for.
+const LESSONS: &str = "SELECT l.id, CASE WHEN l.status = 'transferred' AND l.moved_to IS NOT NULL THEN l.moved_to
+        ELSE l.date END AS day, l.number, l.topic, l.homework, l.teacher_id, l.substitute_id, l.status,
+        s.surname, s.first_name, s.patronymic, t.surname, t.first_name, t.patronymic,
+        CASE WHEN l.status = 'transferred' AND l.moved_to IS NOT NULL THEN l.date END
     FROM lesson l
     LEFT JOIN staff s ON s.id = l.substitute_id
     LEFT JOIN staff t ON t.id = l.teacher_id AND l.substitute_id IS NOT NULL
     WHERE l.class_id = ?1 AND l.subject_id = ?2 AND l.group_id IS ?3 AND l.date >= ?4 AND l.date <= ?5
-    ORDER BY l.date, l.number";
+    ORDER BY day, l.number";
 
 const MARKS: &str = "SELECT m.id, m.lesson_id, m.student_id, m.value, m.work_type_id, COALESCE(w.weight, 1.0)
     FROM lesson l
@@ -242,6 +249,7 @@ impl Journal {
                     status: r.get(7)?,
                     substitute_name: staff_name(r, 8)?,
                     teacher_name: staff_name(r, 11)?,
+                    moved_from: r.get::<_, Option<String>>(14)?.map(date).transpose()?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

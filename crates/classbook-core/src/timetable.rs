@@ -23,7 +23,10 @@ pub struct DayPlanLesson {
     pub teacher_name: String,
     pub substitute_id: Option<Uuid>,
     pub substitute_name: Option<String>,
+    /// `held`, `cancelled` or `transferred` (none: as planned).
     pub status: Option<String>,
+    /// The day a transferred lesson moved to.
+    pub moved_to: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -35,7 +38,7 @@ pub struct StaffRef {
 
 const DAY: &str = "SELECT l.id, l.number, c.grade || COALESCE(c.letter, '') || COALESCE(' (' || g.title || ')', ''),
         COALESCE(s.name, ''), l.teacher_id, t.surname, t.first_name, t.patronymic,
-        l.substitute_id, u.surname, u.first_name, u.patronymic, l.status
+        l.substitute_id, u.surname, u.first_name, u.patronymic, l.status, l.moved_to
     FROM lesson l
     LEFT JOIN class c ON c.id = l.class_id
     LEFT JOIN study_group g ON g.id = l.group_id
@@ -76,6 +79,7 @@ impl Journal {
                         None => None,
                     },
                     status: r.get(12)?,
+                    moved_to: r.get::<_, Option<String>>(13)?.map(crate::page::date).transpose()?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -337,3 +337,31 @@ fn the_deputy_head_sees_the_days_lessons_and_who_substitutes() {
     assert_eq!(school.journal.day_plan(&petrova, day).unwrap_err().code(), "forbidden");
     assert_eq!(school.journal.staff_list(&petrova).unwrap_err().code(), "forbidden");
 }
+
+#[test]
+fn a_cancelled_lesson_takes_no_entries_and_a_transferred_one_moves_to_its_new_day() {
+    use classbook_core::domain::model::LessonStatus;
+    let mut school = School::new();
+    let zavuch = school.login("zavuch");
+    let petrova = school.login("petrova");
+    let (cancelled, moved) = (school.lessons[5], school.lessons[4]);
+    school.journal.set_lesson_status(&zavuch, cancelled, LessonStatus::Cancelled, None).unwrap();
+    let refused = school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap_err();
+    assert_eq!(refused.code(), "lesson_cancelled");
+    assert!(refused.to_string().contains("Урок отменён"), "{refused}");
+    let no_day = school.journal.set_lesson_status(&zavuch, moved, LessonStatus::Transferred, None).unwrap_err();
+    assert!(no_day.to_string().contains("Укажите дату"), "{no_day}");
+    assert!(school.journal.set_lesson_status(&petrova, moved, LessonStatus::Cancelled, None).is_err());
+
+    // 7 October moves to 9 October: a day still ahead on the 8th.
+    school.journal.set_lesson_status(&zavuch, moved, LessonStatus::Transferred, Some(day(2025, 10, 9))).unwrap();
+    let page = school.journal.journal_page(&petrova, school.class_5a, None, school.math, school.q1).unwrap();
+    let shown = page.lessons.iter().find(|l| l.id == moved).unwrap();
+    assert_eq!((shown.date, shown.moved_from), (day(2025, 10, 9), Some(day(2025, 10, 7))));
+    assert_eq!(page.lessons.last().unwrap().id, moved, "the page is in the order lessons are held");
+    let early = school.journal.set_mark(&petrova, mark(&school, 4, 0, "5")).unwrap_err();
+    assert_eq!(early.code(), "future_lesson", "judged by the day it moved to: {early}");
+
+    school.journal.set_lesson_status(&zavuch, cancelled, LessonStatus::Held, None).unwrap();
+    school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap();
+}

@@ -43,6 +43,8 @@ pub struct LessonFacts {
     pub graded: bool,
     /// The study period containing the lesson is closed.
     pub period_closed: bool,
+    /// The lesson was cancelled: nothing is entered for it.
+    pub cancelled: bool,
 }
 
 impl LessonFacts {
@@ -176,6 +178,13 @@ pub fn check(actor: &Actor, action: &Action, today: NaiveDate, policy: Policy) -
                     } else {
                         "Вы не ведёте этот урок: записи в журнал вносит только учитель этого класса и предмета."
                     },
+                );
+            }
+            if lesson.cancelled {
+                return deny(
+                    "lesson_cancelled",
+                    "Урок отменён: записи на нём не ведутся. Если урок всё же состоялся, попросите администратора \
+                     или завуча вернуть его на вкладке «Замены».",
                 );
             }
             if lesson.period_closed {
@@ -331,6 +340,7 @@ mod tests {
             class_teacher_id: Some(OTHER),
             graded: true,
             period_closed: false,
+            cancelled: false,
         }
     }
 

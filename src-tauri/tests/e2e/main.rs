@@ -494,3 +494,42 @@ async fn an_administrator_sets_up_a_new_school_and_its_teacher_finds_the_journal
     let stats = journal.stats().unwrap();
     assert_eq!((stats.lessons, stats.classes, stats.staff, stats.accounts), (2, 1, 1, 2), "{stats:?}");
 }
+
+/// The deputy head cancels a lesson on the «Замены» screen; its teacher then
+/// finds the column struck through and a mark refused with the reason.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancelled_lesson_refuses_marks_with_the_reason() {
+    let school = DemoJournal::create();
+    let (teacher, lesson) = school.teacher_with_lessons();
+    let deputy = school.account("завуч");
+    let period = lesson.period_id.expect("today's lesson lies in a period");
+    let page = school.page(&teacher, lesson.class_id, lesson.subject_id, period);
+    let col = page.lessons.iter().position(|l| l.id == lesson.lesson_id).unwrap();
+    let marks_here =
+        |page: &classbook_core::JournalPage| page.marks.iter().filter(|m| m.lesson_id == lesson.lesson_id).count();
+    let marks_before = marks_here(&page);
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&deputy.login, &deputy.password).await;
+    app.click("#nav-substitutions").await;
+    let line = format!("tr.plan-lesson[data-lesson=\"{}\"]", lesson.lesson_id);
+    app.choose(&format!("{line} select.lesson-status"), "отменён").await;
+    app.click(&format!("{line} .save-substitute")).await;
+    app.wait_text("#substitutions-message", "the cancellation", |t| t.contains("урок отменён")).await;
+    app.click("#switch-user").await;
+
+    app.login(&teacher.login, &teacher.password).await;
+    app.click(".open-lesson").await;
+    app.find(&format!("#cell-0-{col}.selected.cancelled")).await;
+    app.wait_text("#lesson-status", "the cancelled note", |t| t.contains("Урок отменён")).await;
+    app.keys("5").await;
+    let refused = app.wait_text("#grid-message", "the refusal", |t| !t.trim().is_empty()).await;
+    assert!(refused.contains("Урок отменён: записи на нём не ведутся"), "{refused}");
+    app.stop().await;
+
+    let page = school.page(&teacher, lesson.class_id, lesson.subject_id, period);
+    assert_eq!(marks_here(&page), marks_before, "a mark reached the cancelled lesson");
+    let shown = page.lessons.iter().find(|l| l.id == lesson.lesson_id).unwrap();
+    assert_eq!(shown.status.as_deref(), Some("cancelled"));
+}

@@ -93,7 +93,10 @@ export interface PageLesson {
   homework: string | null;
   teacher_id: Uuid | null;
   substitute_id: Uuid | null;
+  /** "cancelled", "transferred" (then `date` is the new day), "held" or none. */
   status: string | null;
+  /** The day a transferred lesson was planned for. */
+  moved_from: string | null;
   /** On a substituted lesson: who gives it, whose lesson it is. */
   substitute_name: string | null;
   teacher_name: string | null;
@@ -194,6 +197,7 @@ export interface DayPlanLesson {
   substitute_id: Uuid | null;
   substitute_name: string | null;
   status: string | null;
+  moved_to: string | null;
 }
 
 export interface StaffRef {

@@ -214,6 +214,7 @@ fn check_rules(school: &DemoSchool) {
                 class_teacher_id,
                 graded,
                 period_closed: period.is_some_and(|p| closed.contains(&p)),
+                cancelled: false,
             }
         };
         let final_set = |lesson: Uuid, student: Uuid| {
