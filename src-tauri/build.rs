@@ -50,6 +50,8 @@ fn main() {
         "save_slot",
         "fill_lessons",
         "set_lesson_status",
+        "enrol_new_student",
+        "withdraw_student",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

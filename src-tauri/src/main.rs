@@ -120,6 +120,8 @@ fn main() {
             school::save_slot,
             school::fill_lessons,
             school::set_lesson_status,
+            school::enrol_new_student,
+            school::withdraw_student,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

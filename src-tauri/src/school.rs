@@ -1,15 +1,16 @@
 //! The «Школа» screen's commands: the school's structure (year and periods,
-//! classes, subjects, staff and their accounts, subgroups, who teaches what,
-//! the timetable) and the lessons it fills, plus a lesson's cancellation or
-//! transfer. Each is one call into `classbook-core`, which checks the rules.
+//! classes and their students, subjects, staff and their accounts,
+//! subgroups, who teaches what, the timetable) and the lessons it fills, plus
+//! a lesson's cancellation or transfer. Each is one call into
+//! `classbook-core`, which checks the rules.
 
 use crate::desk::Desk;
 use crate::error::UiResult;
 use chrono::NaiveDate;
 use classbook_core::domain::model::{LessonStatus, Role};
 use classbook_core::{
-    AccountPerson, AssignmentInput, ClassInput, ClassStudent, FillReport, GroupInput, SchoolStructure, SlotInput,
-    StaffInput, SubjectInput, YearInput,
+    AccountPerson, AssignmentInput, ClassInput, ClassStudent, FillReport, GroupInput, NewStudent, Order,
+    SchoolStructure, SlotInput, StaffInput, SubjectInput, YearInput,
 };
 use std::sync::Arc;
 use tauri::State;
@@ -84,4 +85,15 @@ pub fn set_lesson_status(
     moved_to: Option<NaiveDate>,
 ) -> UiResult<()> {
     desk.as_user(|journal, session| journal.set_lesson_status(session, lesson_id, status, moved_to))
+}
+
+/// Enrol a new student into a class by order; returns the student's id.
+#[tauri::command(async)]
+pub fn enrol_new_student(desk: Desktop<'_>, input: NewStudent) -> UiResult<Uuid> {
+    desk.as_user(|journal, session| journal.enrol_new_student(session, input))
+}
+
+#[tauri::command(async)]
+pub fn withdraw_student(desk: Desktop<'_>, student_id: Uuid, date: NaiveDate, order: Order) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.withdraw_student(session, student_id, date, order))
 }

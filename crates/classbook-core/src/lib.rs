@@ -8,6 +8,7 @@ mod admin;
 mod apply;
 mod cache;
 mod checkpoint;
+mod contingent;
 mod db;
 pub mod demo;
 mod entries;
@@ -28,6 +29,7 @@ mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
+pub use contingent::{NewStudent, Order};
 pub use db::{SCHEMA_VERSION, configure as configure_connection};
 pub use entries::MarkInput;
 pub use error::{JournalError, Result};

@@ -462,6 +462,16 @@ async fn an_administrator_sets_up_a_new_school_and_its_teacher_finds_the_journal
     app.click("#save-class").await;
     app.wait_text("#school-message", "the saved class", |t| t.contains("Класс 5А сохранён")).await;
 
+    app.click("#school-tab-students").await;
+    app.fill("#student-surname", "Алексеев").await;
+    app.fill("#student-first", "Борис").await;
+    app.click("#enrol-student").await;
+    app.wait_text("#school-message", "the missing order", |t| t.contains("номер приказа")).await;
+    app.fill("#enrol-order", "17-у").await;
+    app.click("#enrol-student").await;
+    app.wait_text("#school-message", "the enrolment", |t| t.contains("Алексеев Борис зачислен(а) в 5А")).await;
+    app.wait_text("#students", "the class list", |t| t.contains("Алексеев Борис")).await;
+
     app.click("#school-tab-load").await;
     app.choose("#load-teacher", "Петрова А. И.").await;
     app.click("#save-load").await;
@@ -487,12 +497,17 @@ async fn an_administrator_sets_up_a_new_school_and_its_teacher_finds_the_journal
     app.find("#repeat-password").await.send_keys("Пароль-учителя-2").await.unwrap();
     app.click("#change-submit").await;
     app.click("#nav-journals").await;
-    app.find("button.journal[data-title=\"5А · Математика\"]").await;
+    app.click("button.journal[data-title=\"5А · Математика\"]").await;
+    app.wait_text("#journal-grid", "the enrolled student", |t| t.contains("Алексеев")).await;
     app.stop().await;
 
     let journal = classbook_core::Journal::open(&path).unwrap();
     let stats = journal.stats().unwrap();
-    assert_eq!((stats.lessons, stats.classes, stats.staff, stats.accounts), (2, 1, 1, 2), "{stats:?}");
+    assert_eq!(
+        (stats.lessons, stats.classes, stats.staff, stats.accounts, stats.students),
+        (2, 1, 1, 2, 1),
+        "{stats:?}"
+    );
 }
 
 /// The deputy head cancels a lesson on the «Замены» screen; its teacher then

@@ -416,6 +416,17 @@ export const api = {
   }) => call<Uuid>("save_assignment", { input }),
   saveSlot: (input: Omit<SlotInfo, "id"> & { id: Uuid | null }) => call<Uuid>("save_slot", { input }),
   fillLessons: (from: string, to: string) => call<FillReport>("fill_lessons", { from, to }),
+  enrolNewStudent: (input: {
+    surname: string;
+    first_name: string;
+    patronymic: string;
+    birth_date: string | null;
+    class_id: Uuid;
+    enrolled_on: string;
+    order: { number: string; date: string };
+  }) => call<Uuid>("enrol_new_student", { input }),
+  withdrawStudent: (studentId: Uuid, date: string, order: { number: string; date: string }) =>
+    call<void>("withdraw_student", { studentId, date, order }),
   setLessonStatus: (lessonId: Uuid, status: LessonStatus, movedTo: string | null) =>
     call<void>("set_lesson_status", { lessonId, status, movedTo }),
 };
