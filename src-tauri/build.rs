@@ -12,6 +12,7 @@ fn main() {
         "login",
         "change_password",
         "logout",
+        "still_here",
         "today_lessons",
         "my_journals",
         "periods",

@@ -62,9 +62,6 @@ pub fn app_info(desk: Desktop<'_>) -> UiResult<AppInfo> {
     desk.with(|open| {
         let journal = &open.journal;
         let demo_today = journal.setting("demo_today")?;
-        // Inactivity before the journal locks (REQUIREMENTS §1: students must
-        // never act under a teacher's login); the school's setting.
-        let lock_minutes = u64::from(journal.school_settings()?.lock_minutes);
         Ok(AppInfo {
             school_name: journal.setting("school_name")?,
             journal_path: journal.path().display().to_string(),
@@ -72,7 +69,9 @@ pub fn app_info(desk: Desktop<'_>) -> UiResult<AppInfo> {
             demo_today,
             today: journal.today()?,
             utc_offset_minutes: journal.school_offset()?.local_minus_utc() / 60,
-            lock_seconds: desk.lock_override.unwrap_or(lock_minutes * 60),
+            // Inactivity before the journal locks (REQUIREMENTS §1: students
+            // must never act under a teacher's login).
+            lock_seconds: desk.lock_seconds(journal)?,
         })
     })
 }
@@ -80,9 +79,10 @@ pub fn app_info(desk: Desktop<'_>) -> UiResult<AppInfo> {
 #[tauri::command(async)]
 pub fn login(desk: Desktop<'_>, login: String, password: String) -> UiResult<Session> {
     desk.with(|open| {
-        open.session = None;
+        open.sign_out();
         let session = open.journal.login(login.trim(), &password)?;
-        open.session = Some(session.clone());
+        let lock_seconds = desk.lock_seconds(&open.journal)?;
+        open.sign_in(session.clone(), lock_seconds);
         Ok(session)
     })
 }
@@ -92,7 +92,7 @@ pub fn change_password(desk: Desktop<'_>, old: String, new: String) -> UiResult<
     desk.with(|open| {
         let mut session = open.session()?.clone();
         open.journal.change_password(&mut session, &old, &new)?;
-        open.session = Some(session.clone());
+        open.update_session(session.clone());
         Ok(session)
     })
 }
@@ -101,9 +101,16 @@ pub fn change_password(desk: Desktop<'_>, old: String, new: String) -> UiResult<
 #[tauri::command]
 pub fn logout(desk: Desktop<'_>) -> UiResult<()> {
     desk.with(|open| {
-        open.session = None;
+        open.sign_out();
         Ok(())
     })
+}
+
+/// The window reports a key press or click (at most every
+/// `ACTIVITY_REPORT_SECONDS`), so the shell's own lock knows the user is there.
+#[tauri::command]
+pub fn still_here(desk: Desktop<'_>) -> UiResult<()> {
+    desk.with(|open| open.session().map(|_| ()))
 }
 
 #[tauri::command(async)]

@@ -29,17 +29,51 @@ pub enum Startup {
     },
 }
 
+/// How far behind the window's last key press or click the shell may learn
+/// of it: the window reports activity at most this often (`still_here`).
+pub const ACTIVITY_REPORT_SECONDS: u64 = 30;
+
 pub struct Open {
     pub journal: Journal,
-    pub session: Option<Session>,
+    session: Option<Session>,
+    /// When the user last did something, and after how long idle the
+    /// session ends: the window locks itself, and should it fail to (a
+    /// frozen page, a tampered script), the shell refuses the next command.
+    last_seen: Instant,
+    lock_after: std::time::Duration,
     /// Set on the demo school: its clock runs from this instant on its last day.
     demo_clock: Option<(DateTime<Utc>, Instant)>,
 }
 
 impl Open {
-    /// The logged-in user, or a request to log in.
-    pub fn session(&self) -> UiResult<&Session> {
+    fn new(journal: Journal, demo_clock: Option<(DateTime<Utc>, Instant)>) -> Open {
+        Open { journal, session: None, last_seen: Instant::now(), lock_after: std::time::Duration::MAX, demo_clock }
+    }
+
+    /// The logged-in user, still active; a session idle past the lock ends here.
+    pub fn session(&mut self) -> UiResult<&Session> {
+        if self.session.is_some() && self.last_seen.elapsed() > self.lock_after {
+            self.session = None;
+            return Err(UiError::locked());
+        }
+        self.last_seen = Instant::now();
         self.session.as_ref().ok_or_else(UiError::not_logged_in)
+    }
+
+    /// Start a session that locks after `lock_seconds` without activity.
+    pub fn sign_in(&mut self, session: Session, lock_seconds: u64) {
+        self.session = Some(session);
+        self.last_seen = Instant::now();
+        self.lock_after = std::time::Duration::from_secs(lock_seconds + ACTIVITY_REPORT_SECONDS);
+    }
+
+    pub fn sign_out(&mut self) {
+        self.session = None;
+    }
+
+    /// The session after a change (a new password), keeping its lock.
+    pub fn update_session(&mut self, session: Session) {
+        self.session = Some(session);
     }
 
     /// The demo school's data ends on its last day: its clock is pinned to
@@ -95,8 +129,18 @@ impl Desk {
     /// Runs `work` for the logged-in user: one call into the core.
     pub fn as_user<T>(&self, work: impl FnOnce(&mut Journal, &Session) -> Result<T, JournalError>) -> UiResult<T> {
         self.with(|open| {
-            let session = open.session.as_ref().ok_or_else(UiError::not_logged_in)?;
-            Ok(work(&mut open.journal, session)?)
+            open.session()?;
+            let Open { journal, session, .. } = open;
+            Ok(work(journal, session.as_ref().expect("checked by session()"))?)
+        })
+    }
+
+    /// Seconds without activity before a session locks: the school's
+    /// `lock_minutes` unless `CLASSBOOK_LOCK_SECONDS` overrides it.
+    pub fn lock_seconds(&self, journal: &Journal) -> UiResult<u64> {
+        Ok(match self.lock_override {
+            Some(seconds) => seconds,
+            None => u64::from(journal.school_settings()?.lock_minutes) * 60,
         })
     }
 
@@ -130,7 +174,7 @@ impl Desk {
         });
         match created {
             Ok((journal, password)) => {
-                *lock(&self.open) = Some(Open { journal, session: None, demo_clock: None });
+                *lock(&self.open) = Some(Open::new(journal, None));
                 self.set_startup(Startup::Ready);
                 Ok(password)
             }
@@ -193,7 +237,7 @@ impl Desk {
                 .map_err(|e| e.to_string())?;
         }
         let demo_clock = demo_start(&journal);
-        let mut open = Open { journal, session: None, demo_clock };
+        let mut open = Open::new(journal, demo_clock);
         open.pin_clock();
         Ok(open)
     }
@@ -225,4 +269,38 @@ pub fn default_journal_path() -> Option<PathBuf> {
 /// The journal path from `--db`/`CLASSBOOK_DB`, made absolute for messages and logs.
 pub fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_in(dir: &Path) -> Open {
+        let mut journal = Journal::open(&dir.join("school.db")).unwrap();
+        let (_, start) = journal.create_school("Школа", "admin").unwrap();
+        let session = journal.login("admin", &start).unwrap();
+        let mut open = Open::new(journal, None);
+        open.sign_in(session, 300);
+        open
+    }
+
+    #[test]
+    fn a_session_idle_past_the_lock_is_refused_and_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut open = signed_in(dir.path());
+        open.last_seen = Instant::now() - std::time::Duration::from_secs(300 + ACTIVITY_REPORT_SECONDS - 1);
+        assert!(open.session().is_ok(), "within the lock and the report interval");
+        open.last_seen = Instant::now() - std::time::Duration::from_secs(300 + ACTIVITY_REPORT_SECONDS + 1);
+        assert_eq!(open.session().unwrap_err().code, "locked");
+        assert_eq!(open.session().unwrap_err().code, "not_logged_in", "the session is over, not just refused once");
+    }
+
+    #[test]
+    fn activity_keeps_the_session() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut open = signed_in(dir.path());
+        open.last_seen = Instant::now() - std::time::Duration::from_secs(250);
+        open.session().unwrap();
+        assert!(open.last_seen.elapsed().as_secs() < 5, "a command counts as activity");
+    }
 }

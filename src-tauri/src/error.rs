@@ -19,6 +19,11 @@ impl UiError {
         UiError::new("not_logged_in", "Сеанс завершён: войдите в журнал заново.")
     }
 
+    /// The session sat idle past the lock (the window should have locked).
+    pub fn locked() -> UiError {
+        UiError::new("locked", "Журнал заблокирован после бездействия: войдите снова.")
+    }
+
     /// Something outside the journal went wrong (the message says what to do).
     pub fn failed(message: String) -> UiError {
         UiError::new("failed", message)

@@ -82,6 +82,7 @@ fn main() {
             commands::login,
             commands::change_password,
             commands::logout,
+            commands::still_here,
             commands::today_lessons,
             commands::my_journals,
             commands::periods,

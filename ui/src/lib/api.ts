@@ -316,9 +316,20 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
   try {
     return await invoke<T>(command, args);
   } catch (error) {
-    throw asUiError(error);
+    const refusal = asUiError(error);
+    // The shell ended a session left idle past the lock: the app goes back
+    // to the login screen whichever screen made the call.
+    if (refusal.code === "locked") window.dispatchEvent(new CustomEvent(LOCKED_EVENT, { detail: refusal.message }));
+    throw refusal;
   }
 }
+
+/** Dispatched on `window` when the shell refuses a call as locked. */
+export const LOCKED_EVENT = "classbook-locked";
+
+/** How often at most the window tells the shell the user is active
+ * (src-tauri/src/desk.rs, ACTIVITY_REPORT_SECONDS). */
+export const ACTIVITY_REPORT_SECONDS = 30;
 
 export const api = {
   startupStatus: () => call<Startup>("startup_status"),
@@ -329,6 +340,7 @@ export const api = {
   login: (login: string, password: string) => call<Session>("login", { login, password }),
   changePassword: (old: string, next: string) => call<Session>("change_password", { old, new: next }),
   logout: () => call<void>("logout"),
+  stillHere: () => call<void>("still_here"),
   todayLessons: () => call<DayLesson[]>("today_lessons"),
   myJournals: () => call<JournalRef[]>("my_journals"),
   periods: () => call<PeriodInfo[]>("periods"),
