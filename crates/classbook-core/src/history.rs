@@ -41,19 +41,7 @@ const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.ente
 /// log is indexed: this PC's ops and those from elsewhere (see
 /// `apply::FOREIGN_SEQ_BASE`).
 pub(crate) fn index_cells(conn: &Connection) -> Result<()> {
-    let mark = |key: &str, default: i64| -> Result<i64> {
-        Ok(local_get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
-    };
-    let (own, foreign) = (mark("cells_own", 0)?, mark("cells_foreign", FOREIGN_SEQ_BASE - 1)?);
-    let last = |sql: &str| -> Result<Option<i64>> {
-        Ok(conn.prepare_cached(sql)?.query_row([FOREIGN_SEQ_BASE], |r| r.get(0)).optional()?)
-    };
-    let own_end = last("SELECT seq FROM op WHERE seq < ?1 ORDER BY seq DESC LIMIT 1")?.unwrap_or(0);
-    let foreign_end =
-        last("SELECT seq FROM op WHERE seq >= ?1 ORDER BY seq DESC LIMIT 1")?.unwrap_or(FOREIGN_SEQ_BASE - 1);
-    if own_end <= own && foreign_end <= foreign {
-        return Ok(());
-    }
+    let Some((own, own_end, foreign, foreign_end)) = unindexed(conn)? else { return Ok(()) };
     conn.prepare_cached(
         "INSERT OR IGNORE INTO op_cell (lesson_id, student_id, seq)
          SELECT lesson_id, COALESCE(student_id, ''), seq FROM op
@@ -66,6 +54,22 @@ pub(crate) fn index_cells(conn: &Connection) -> Result<()> {
     local_set(conn, "cells_own", &own_end.to_string())?;
     local_set(conn, "cells_foreign", &foreign_end.to_string())?;
     Ok(())
+}
+
+/// The parts of the log not yet in `op_cell` (`seq` ranges, exclusive of
+/// their starts: this PC's ops, then those from elsewhere), if any.
+fn unindexed(conn: &Connection) -> Result<Option<(i64, i64, i64, i64)>> {
+    let mark = |key: &str, default: i64| -> Result<i64> {
+        Ok(local_get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(default))
+    };
+    let (own, foreign) = (mark("cells_own", 0)?, mark("cells_foreign", FOREIGN_SEQ_BASE - 1)?);
+    let last = |sql: &str| -> Result<Option<i64>> {
+        Ok(conn.prepare_cached(sql)?.query_row([FOREIGN_SEQ_BASE], |r| r.get(0)).optional()?)
+    };
+    let own_end = last("SELECT seq FROM op WHERE seq < ?1 ORDER BY seq DESC LIMIT 1")?.unwrap_or(0);
+    let foreign_end =
+        last("SELECT seq FROM op WHERE seq >= ?1 ORDER BY seq DESC LIMIT 1")?.unwrap_or(FOREIGN_SEQ_BASE - 1);
+    Ok((own_end > own || foreign_end > foreign).then_some((own, own_end, foreign, foreign_end)))
 }
 
 /// Fields that say which cell a record belongs to, not what it holds.
@@ -96,9 +100,14 @@ impl Journal {
     }
 
     fn history(&self, lesson_id: Uuid, student: String) -> Result<Vec<Change>> {
-        let tx = Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
-        index_cells(&tx)?;
-        tx.commit()?;
+        // Bring the index up to date, taking the write lock only when the
+        // log has grown since (reading a change log does not wait for a
+        // teacher's entry otherwise).
+        if unindexed(self.conn())?.is_some() {
+            let tx = Transaction::new_unchecked(self.conn(), TransactionBehavior::Immediate)?;
+            index_cells(&tx)?;
+            tx.commit()?;
+        }
         let mut stmt = self.conn().prepare_cached(CELL_OPS)?;
         let rows = stmt
             .query_map(params![lesson_id.to_string(), student], |r| {
@@ -145,7 +154,35 @@ impl Journal {
                 changes.push(change(&op_id, &kind_name, &login, &entered_at, write.id, "value", old, None, voided));
             }
         }
+        for change in &mut changes {
+            for value in [&mut change.old, &mut change.new] {
+                if let Some(id) = value.as_deref()
+                    && let Some(name) = self.name_of(&change.field, id)?
+                {
+                    *value = Some(name);
+                }
+            }
+        }
         Ok(changes)
+    }
+
+    /// The name a change log shows for an id-valued field (a teacher, a kind
+    /// of work), or `None` to show the value as it is.
+    fn name_of(&self, field: &str, id: &str) -> Result<Option<String>> {
+        let sql = match field {
+            "substitute_id" | "teacher_id" => "SELECT surname, first_name, patronymic FROM staff WHERE id = ?1",
+            "work_type_id" => "SELECT name, NULL, NULL FROM work_type WHERE id = ?1",
+            _ => return Ok(None),
+        };
+        let row = self
+            .conn()
+            .prepare_cached(sql)?
+            .query_row([id], |r| {
+                let part = |i| r.get::<_, Option<String>>(i).map(Option::unwrap_or_default);
+                Ok((part(0)?, part(1)?, part(2)?))
+            })
+            .optional()?;
+        Ok(row.map(|(a, b, c)| if b.is_empty() { a } else { crate::page::short_name(&a, &b, &c) }))
     }
 }
 

@@ -334,6 +334,9 @@ fn the_deputy_head_sees_the_days_lessons_and_who_substitutes() {
     school.journal.set_substitute(&zavuch, plan[0].lesson_id, Some(sidorov.id)).unwrap();
     let plan = school.journal.day_plan(&zavuch, day).unwrap();
     assert_eq!(plan[0].substitute_name.as_deref(), Some("Сидоров А. И."));
+    let log = school.journal.lesson_history(&zavuch, plan[0].lesson_id).unwrap();
+    let substitution = log.iter().find(|c| c.field == "substitute_id").expect("the substitution in the change log");
+    assert_eq!(substitution.new.as_deref(), Some("Сидоров А. И."), "the log names the colleague, not an id");
     assert_eq!(school.journal.day_plan(&petrova, day).unwrap_err().code(), "forbidden");
     assert_eq!(school.journal.staff_list(&petrova).unwrap_err().code(), "forbidden");
 }
