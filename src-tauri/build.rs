@@ -33,7 +33,7 @@ fn main() {
         "reset_password",
         "close_period",
         "school_settings",
-        "set_school_setting",
+        "set_school_settings",
         "void_account_ops",
         "ktp_plan",
         "day_plan",

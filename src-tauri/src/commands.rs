@@ -259,8 +259,8 @@ pub fn school_settings(desk: Desktop<'_>) -> UiResult<SchoolSettings> {
 }
 
 #[tauri::command(async)]
-pub fn set_school_setting(desk: Desktop<'_>, key: String, value: String) -> UiResult<()> {
-    desk.as_user(|journal, session| journal.set_school_setting(session, &key, &value))
+pub fn set_school_settings(desk: Desktop<'_>, settings: SchoolSettings) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.set_school_settings(session, &settings))
 }
 
 /// Void a compromised account's entries from `since` on; returns how many.

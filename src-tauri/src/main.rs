@@ -103,7 +103,7 @@ fn main() {
             commands::reset_password,
             commands::close_period,
             commands::school_settings,
-            commands::set_school_setting,
+            commands::set_school_settings,
             commands::void_account_ops,
             commands::ktp_plan,
             commands::day_plan,

@@ -18,7 +18,7 @@ use serde_json::json;
 /// Idle minutes before the app locks, unless the school sets otherwise.
 pub const DEFAULT_LOCK_MINUTES: u32 = 5;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct SchoolSettings {
     /// «never», «1w», «2w», «3w» or «1m» (`EditWindow::code`).
     pub edit_window: String,
@@ -63,20 +63,38 @@ impl Journal {
     /// inactivity lock (`lock_minutes`: 1 to 60).
     pub fn set_school_setting(&mut self, session: &Session, key: &str, value: &str) -> Result<()> {
         let value = value.trim();
-        match key {
-            "edit_window" if EditWindow::from_code(value).is_some() => {}
-            "edit_window" => {
-                return Err(JournalError::invalid(
-                    "Срок исправлений: «never» (без срока), «1w», «2w», «3w» (недели) или «1m» (месяц).",
-                ));
-            }
-            "lock_minutes" if value.parse::<u32>().is_ok_and(|m| (1..=60).contains(&m)) => {}
-            "lock_minutes" => {
-                return Err(JournalError::invalid("Блокировка после бездействия: целое число минут от 1 до 60."));
-            }
-            _ => return Err(JournalError::invalid(format!("Настройки «{key}» в журнале нет."))),
-        }
+        check_setting(key, value)?;
         let OpKind::SaveRecord(record) = setting_op(key, value) else { unreachable!("a setting is a record") };
         self.save_record(session, record.entity, record.id, record.fields)
     }
+
+    /// Change the school's rules together: both are saved, or neither.
+    pub fn set_school_settings(&mut self, session: &Session, settings: &SchoolSettings) -> Result<()> {
+        let lock_minutes = settings.lock_minutes.to_string();
+        let pairs = [("edit_window", settings.edit_window.trim()), ("lock_minutes", lock_minutes.as_str())];
+        let mut records = Vec::new();
+        for (key, value) in pairs {
+            check_setting(key, value)?;
+            let OpKind::SaveRecord(record) = setting_op(key, value) else { unreachable!("a setting is a record") };
+            records.push((record.entity, record.id, record.fields));
+        }
+        self.save_records(session, records)
+    }
+}
+
+fn check_setting(key: &str, value: &str) -> Result<()> {
+    match key {
+        "edit_window" if EditWindow::from_code(value).is_some() => {}
+        "edit_window" => {
+            return Err(JournalError::invalid(
+                "Срок исправлений: «never» (без срока), «1w», «2w», «3w» (недели) или «1m» (месяц).",
+            ));
+        }
+        "lock_minutes" if value.parse::<u32>().is_ok_and(|m| (1..=60).contains(&m)) => {}
+        "lock_minutes" => {
+            return Err(JournalError::invalid("Блокировка после бездействия: целое число минут от 1 до 60."));
+        }
+        _ => return Err(JournalError::invalid(format!("Настройки «{key}» в журнале нет."))),
+    }
+    Ok(())
 }

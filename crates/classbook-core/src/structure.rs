@@ -680,7 +680,11 @@ impl Journal {
 
     /// Record reference records in one transaction, each checked against
     /// the rule of its area.
-    fn save_records(&mut self, session: &Session, records: Vec<(Entity, Uuid, BTreeMap<String, Value>)>) -> Result<()> {
+    pub(crate) fn save_records(
+        &mut self,
+        session: &Session,
+        records: Vec<(Entity, Uuid, BTreeMap<String, Value>)>,
+    ) -> Result<()> {
         let author = session.account_id;
         self.write(|w: &mut Writer<'_>| {
             let actor = w.actor(author)?;

@@ -124,6 +124,16 @@ fn an_administrator_sets_the_edit_window_and_the_lock() {
     let err = school.journal.set_school_setting(&petrova, "lock_minutes", "60").unwrap_err();
     assert_eq!(err.code(), "forbidden");
     assert_eq!(school.journal.school_settings().unwrap(), after);
+
+    // Both rules at once: a wrong lock keeps the edit window as it was too.
+    let half_wrong = classbook_core::SchoolSettings { edit_window: "1m".into(), lock_minutes: 90 };
+    let err = school.journal.set_school_settings(&admin, &half_wrong).unwrap_err();
+    assert!(err.to_string().contains("от 1 до 60"), "{err}");
+    assert_eq!(school.journal.school_settings().unwrap(), after);
+    let both = classbook_core::SchoolSettings { edit_window: "1m".into(), lock_minutes: 15 };
+    school.journal.set_school_settings(&admin, &both).unwrap();
+    assert_eq!(school.journal.school_settings().unwrap(), both);
+    assert_eq!(school.journal.set_school_settings(&petrova, &after).unwrap_err().code(), "forbidden");
 }
 
 #[test]

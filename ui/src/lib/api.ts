@@ -381,7 +381,7 @@ export const api = {
   resetPassword: (login: string) => call<string>("reset_password", { login }),
   closePeriod: (periodId: Uuid, closed: boolean) => call<void>("close_period", { periodId, closed }),
   schoolSettings: () => call<SchoolSettings>("school_settings"),
-  setSchoolSetting: (key: string, value: string) => call<void>("set_school_setting", { key, value }),
+  setSchoolSettings: (settings: SchoolSettings) => call<void>("set_school_settings", { settings }),
   /** `since`: RFC 3339 with the school's offset. Returns how many entries were voided. */
   voidAccountOps: (accountId: Uuid, since: string, reason: string) =>
     call<number>("void_account_ops", { accountId, since, reason }),
