@@ -21,6 +21,7 @@ mod ktp;
 mod page;
 mod register;
 mod results;
+mod schedule;
 mod settings;
 mod stats;
 mod structure;
@@ -39,11 +40,12 @@ pub use ktp::KtpItem;
 pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, PeriodInfo, StudentSummary};
 pub use register::AbsenceEntry;
 pub use results::ClassResults;
+pub use schedule::{FillReport, SlotInfo, SlotInput};
 pub use settings::{DEFAULT_LOCK_MINUTES, SchoolSettings};
 pub use stats::{Integrity, Stats};
 pub use structure::{
-    AssignmentInput, ClassInput, ClassStudent, FillReport, GroupInput, PeriodRange, SchoolStructure, SlotInput,
-    StaffInput, SubjectInput, YearInput,
+    AssignmentInput, ClassInput, ClassStudent, GroupInput, PeriodRange, SchoolStructure, StaffInput, SubjectInput,
+    YearInput,
 };
 pub use timetable::{DayPlanLesson, StaffRef};
 pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};

@@ -1,23 +1,24 @@
 //! The school's structure as its administrators set it up: study years with
-//! their periods, classes, subjects, staff, who teaches what (whole class or
-//! a subgroup) and the weekly timetable, and the journal's lessons filled in
-//! from that timetable.
+//! their periods, classes, subjects, staff, subgroups and who teaches what
+//! (whole class or a subgroup); all of it, with the weekly timetable
+//! (`schedule`), read as one for the «Школа» screen.
 //!
 //! Each save is one transaction of reference ops, so a form lands whole or
 //! not at all, and each goes through the same rule as any reference edit
 //! (`Action::EditReference` for the record's area). The checks here are the
 //! ones a person filling the form needs explained in Russian: dates in order,
-//! no two classes «5А» in a year, no teacher in two rooms at once.
+//! no two classes «5А» in a year.
 
 use crate::accounts::{Session, load_actor};
 use crate::error::{JournalError, Result};
 use crate::journal::{Journal, Writer};
 use crate::page::{date as parse_date, id as parse_id, short_name};
-use chrono::{Datelike, NaiveDate};
+use crate::schedule::{SlotInfo, read_slots};
+use chrono::NaiveDate;
 use classbook_domain::entity::Entity;
 use classbook_domain::ids::{derived_id, new_id};
 use classbook_domain::model::PeriodKind;
-use classbook_domain::op::{OpKind, SaveRecord, ScheduleLesson};
+use classbook_domain::op::{OpKind, SaveRecord};
 use classbook_domain::rules::{self, Action, Area, Policy};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
@@ -104,20 +105,6 @@ pub struct AssignmentInfo {
     pub teacher_id: Uuid,
 }
 
-#[derive(Clone, Debug, Serialize)]
-pub struct SlotInfo {
-    pub id: Uuid,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
-    pub subject_id: Uuid,
-    pub teacher_id: Uuid,
-    /// 1 = Monday … 6 = Saturday.
-    pub weekday: u8,
-    pub number: u8,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-}
-
 /// A student of a class today, for choosing subgroup members.
 #[derive(Clone, Debug, Serialize)]
 pub struct ClassStudent {
@@ -184,34 +171,6 @@ pub struct AssignmentInput {
     pub active: bool,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct SlotInput {
-    pub id: Option<Uuid>,
-    pub class_id: Uuid,
-    pub group_id: Option<Uuid>,
-    pub subject_id: Uuid,
-    pub teacher_id: Uuid,
-    pub weekday: u8,
-    pub number: u8,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-}
-
-/// What filling lessons from the timetable did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct FillReport {
-    /// Lessons put into the journal.
-    pub created: usize,
-    /// Lessons the journal already had (kept as they are, with their topics).
-    pub existing: usize,
-    /// Days skipped as holidays.
-    pub holidays: usize,
-}
-
-/// Lessons are filled for at most a year at a time.
-const MAX_FILL_DAYS: i64 = 366;
-const MAX_LESSON_NUMBER: u8 = 10;
-
 const YEARS: &str = "SELECT id, title, starts_on, ends_on FROM academic_year ORDER BY starts_on";
 const YEAR_PERIODS: &str = "SELECT id, kind, number, starts_on, ends_on FROM period WHERE year_id = ?1
     ORDER BY starts_on, number";
@@ -226,8 +185,6 @@ const GROUPS: &str = "SELECT g.id, g.class_id, g.subject_id, COALESCE(g.title, '
         (SELECT group_concat(m.student_id) FROM group_member m WHERE m.group_id = g.id AND m.active = 1)
     FROM study_group g ORDER BY g.class_id, g.title";
 const ASSIGNMENTS: &str = "SELECT id, class_id, group_id, subject_id, teacher_id FROM assignment WHERE active = 1";
-const SLOTS: &str = "SELECT id, class_id, group_id, subject_id, teacher_id, weekday, number, valid_from, valid_to
-    FROM timetable_slot ORDER BY weekday, number";
 const CLASS_STUDENTS: &str = concat!(
     with_class_stay!(),
     "SELECT s.id, COALESCE(s.surname, ''), COALESCE(s.first_name, ''), COALESCE(s.patronymic, '')
@@ -554,130 +511,6 @@ impl Journal {
         Ok(id)
     }
 
-    /// Create or change a lesson of the weekly timetable.
-    pub fn save_slot(&mut self, session: &Session, input: SlotInput) -> Result<Uuid> {
-        if !(1..=6).contains(&input.weekday) {
-            return Err(JournalError::invalid("День недели — с понедельника по субботу."));
-        }
-        if !(1..=MAX_LESSON_NUMBER).contains(&input.number) {
-            return Err(JournalError::invalid(format!("Номер урока — от 1 до {MAX_LESSON_NUMBER}.")));
-        }
-        if let (Some(from), Some(to)) = (input.valid_from, input.valid_to)
-            && from > to
-        {
-            return Err(JournalError::invalid("Расписание действует «с» даты, которая позже даты «по»."));
-        }
-        let id = input.id.unwrap_or_else(new_id);
-        let conn = self.conn();
-        check_staff(conn, input.teacher_id)?;
-        if let Some(group) = input.group_id {
-            check_group(conn, group, input.class_id, input.subject_id)?;
-        }
-        let slots = read_slots(conn)?;
-        let overlaps = |s: &SlotInfo| {
-            s.id != id
-                && s.weekday == input.weekday
-                && s.number == input.number
-                && s.valid_from.max(input.valid_from).is_none_or(|from| {
-                    [s.valid_to, input.valid_to].into_iter().flatten().min().is_none_or(|to| from <= to)
-                })
-        };
-        let day = weekday_name(input.weekday);
-        let n = input.number;
-        if slots.iter().any(|s| overlaps(s) && s.teacher_id == input.teacher_id) {
-            return Err(JournalError::invalid(format!(
-                "У этого учителя уже есть урок {day} {n}-м: один учитель не ведёт два урока сразу."
-            )));
-        }
-        // Two subgroups of a class may have lessons at the same time; the
-        // whole class and one of its subgroups may not.
-        if slots.iter().any(|s| {
-            overlaps(s)
-                && s.class_id == input.class_id
-                && (s.group_id.is_none() || input.group_id.is_none() || s.group_id == input.group_id)
-        }) {
-            return Err(JournalError::invalid(format!(
-                "У класса уже стоит урок {day} {n}-м: выберите другой номер урока."
-            )));
-        }
-        self.save_records(
-            session,
-            vec![(
-                Entity::TimetableSlot,
-                id,
-                fields([
-                    ("class_id", json!(input.class_id)),
-                    ("group_id", json!(input.group_id)),
-                    ("subject_id", json!(input.subject_id)),
-                    ("teacher_id", json!(input.teacher_id)),
-                    ("weekday", json!(input.weekday)),
-                    ("number", json!(input.number)),
-                    ("valid_from", json!(input.valid_from)),
-                    ("valid_to", json!(input.valid_to)),
-                ]),
-            )],
-        )?;
-        Ok(id)
-    }
-
-    /// Put the timetable's lessons of `from..=to` into the journal. Lessons
-    /// already there are kept (with their topics and marks); holidays are
-    /// skipped. Lesson ids follow from the lesson's place and day, so two
-    /// PCs filling the same weeks offline do not double them.
-    pub fn fill_lessons(&mut self, session: &Session, from: NaiveDate, to: NaiveDate) -> Result<FillReport> {
-        if from > to {
-            return Err(JournalError::invalid("Дата «с» позже даты «по»."));
-        }
-        if (to - from).num_days() >= MAX_FILL_DAYS {
-            return Err(JournalError::invalid("Уроки заполняются не больше чем на год за раз."));
-        }
-        let author = session.account_id;
-        self.write(|w| {
-            let actor = w.actor(author)?;
-            rules::check(&actor, &Action::PlanLessons, w.today()?, w.policy()?)?;
-            let slots = read_slots(&w.tx)?;
-            let holidays = holidays(&w.tx)?;
-            let mut report = FillReport::default();
-            let mut day = from;
-            while day <= to {
-                let weekday = day.weekday().number_from_monday() as u8;
-                if holidays.iter().any(|(a, b)| *a <= day && day <= *b) {
-                    if weekday <= 6 {
-                        report.holidays += 1;
-                    }
-                    day = day.succ_opt().expect("date in range");
-                    continue;
-                }
-                for slot in slots.iter().filter(|s| {
-                    s.weekday == weekday && s.valid_from.is_none_or(|f| f <= day) && s.valid_to.is_none_or(|t| day <= t)
-                }) {
-                    let page = slot.group_id.unwrap_or(slot.class_id);
-                    let lesson_id = ScheduleLesson::natural_id(page, slot.subject_id, day, slot.number);
-                    if exists(&w.tx, "SELECT 1 FROM lesson WHERE id = ?1", &[&lesson_id.to_string()])? {
-                        report.existing += 1;
-                        continue;
-                    }
-                    w.record(
-                        author,
-                        OpKind::ScheduleLesson(ScheduleLesson {
-                            lesson_id,
-                            date: day,
-                            number: slot.number,
-                            class_id: slot.class_id,
-                            group_id: slot.group_id,
-                            subject_id: slot.subject_id,
-                            teacher_id: slot.teacher_id,
-                            room_id: None,
-                        }),
-                    )?;
-                    report.created += 1;
-                }
-                day = day.succ_opt().expect("date in range");
-            }
-            Ok(report)
-        })
-    }
-
     /// Record reference records in one transaction, each checked against
     /// the rule of its area.
     pub(crate) fn save_records(
@@ -801,37 +634,6 @@ fn read_structure(conn: &Connection) -> Result<SchoolStructure> {
     Ok(SchoolStructure { years, classes, subjects, staff, groups, assignments, slots: read_slots(conn)? })
 }
 
-fn read_slots(conn: &Connection) -> Result<Vec<SlotInfo>> {
-    let opt_date = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<Option<NaiveDate>> {
-        r.get::<_, Option<String>>(i)?.map(parse_date).transpose()
-    };
-    let slots = conn
-        .prepare_cached(SLOTS)?
-        .query_map([], |r| {
-            Ok(SlotInfo {
-                id: parse_id(r.get(0)?)?,
-                class_id: parse_id(r.get(1)?)?,
-                group_id: r.get::<_, Option<String>>(2)?.map(parse_id).transpose()?,
-                subject_id: parse_id(r.get(3)?)?,
-                teacher_id: parse_id(r.get(4)?)?,
-                weekday: r.get(5)?,
-                number: r.get(6)?,
-                valid_from: opt_date(r, 7)?,
-                valid_to: opt_date(r, 8)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(slots)
-}
-
-fn holidays(conn: &Connection) -> Result<Vec<(NaiveDate, NaiveDate)>> {
-    let holidays = conn
-        .prepare_cached("SELECT starts_on, ends_on FROM holiday WHERE starts_on IS NOT NULL AND ends_on IS NOT NULL")?
-        .query_map([], |r| Ok((parse_date(r.get(0)?)?, parse_date(r.get(1)?)?)))?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(holidays)
-}
-
 /// Periods a year already has: id, kind and number.
 fn existing_periods(conn: &Connection, year_id: Uuid) -> Result<Vec<(Uuid, Option<PeriodKind>, u32)>> {
     let periods = conn
@@ -844,7 +646,7 @@ fn existing_periods(conn: &Connection, year_id: Uuid) -> Result<Vec<(Uuid, Optio
     Ok(periods)
 }
 
-fn check_staff(conn: &Connection, staff_id: Uuid) -> Result<()> {
+pub(crate) fn check_staff(conn: &Connection, staff_id: Uuid) -> Result<()> {
     if exists(conn, "SELECT 1 FROM staff WHERE id = ?1", &[&staff_id.to_string()])? {
         Ok(())
     } else {
@@ -852,7 +654,7 @@ fn check_staff(conn: &Connection, staff_id: Uuid) -> Result<()> {
     }
 }
 
-fn check_group(conn: &Connection, group_id: Uuid, class_id: Uuid, subject_id: Uuid) -> Result<()> {
+pub(crate) fn check_group(conn: &Connection, group_id: Uuid, class_id: Uuid, subject_id: Uuid) -> Result<()> {
     let place: Option<(Option<String>, Option<String>)> = conn
         .prepare_cached("SELECT class_id, subject_id FROM study_group WHERE id = ?1")?
         .query_row([group_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -868,7 +670,7 @@ fn check_group(conn: &Connection, group_id: Uuid, class_id: Uuid, subject_id: Uu
     }
 }
 
-fn exists(conn: &Connection, sql: &str, values: &[&dyn rusqlite::ToSql]) -> Result<bool> {
+pub(crate) fn exists(conn: &Connection, sql: &str, values: &[&dyn rusqlite::ToSql]) -> Result<bool> {
     Ok(conn.prepare_cached(sql)?.query_row(values, |_| Ok(())).optional()?.is_some())
 }
 
@@ -879,11 +681,6 @@ fn required(text: &str, message: &str) -> Result<String> {
     }
 }
 
-fn fields<const N: usize>(pairs: [(&str, Value); N]) -> BTreeMap<String, Value> {
+pub(crate) fn fields<const N: usize>(pairs: [(&str, Value); N]) -> BTreeMap<String, Value> {
     pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
-}
-
-/// «в понедельник», for messages.
-fn weekday_name(weekday: u8) -> &'static str {
-    ["в понедельник", "во вторник", "в среду", "в четверг", "в пятницу", "в субботу"][(weekday - 1) as usize]
 }
