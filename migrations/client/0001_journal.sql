@@ -190,6 +190,8 @@ CREATE INDEX lesson_teacher ON lesson (teacher_id, date);
 CREATE INDEX lesson_date ON lesson (date);
 -- Substitutions are few: only they are indexed (who may open which class).
 CREATE INDEX lesson_substitute ON lesson (substitute_id, class_id) WHERE substitute_id IS NOT NULL;
+-- Transfers are few too: the day a lesson moved to, for that day's lists.
+CREATE INDEX lesson_moved ON lesson (moved_to) WHERE moved_to IS NOT NULL;
 CREATE TABLE ktp_item (
     id TEXT PRIMARY KEY, clocks TEXT NOT NULL DEFAULT '{}',
     teacher_id TEXT, class_id TEXT, group_id TEXT, subject_id TEXT, number INTEGER, topic TEXT,

@@ -68,7 +68,8 @@ pub struct WorkType {
     pub weight: f64,
 }
 
-const DAY_LESSONS: &str = "SELECT l.id, l.date, l.number, l.class_id, c.grade || COALESCE(c.letter, ''),
+/// A transferred lesson is in the day it moved to, not the day it was planned for.
+const DAY_LESSONS: &str = "SELECT l.id, ?2, l.number, l.class_id, c.grade || COALESCE(c.letter, ''),
         l.group_id, g.title, l.subject_id, COALESCE(s.name, ''), l.substitute_id IS NOT NULL, l.status,
         l.topic, l.homework,
         (SELECT COUNT(*) FROM attendance a WHERE a.lesson_id = l.id AND a.code IS NOT NULL),
@@ -77,7 +78,8 @@ const DAY_LESSONS: &str = "SELECT l.id, l.date, l.number, l.class_id, c.grade ||
     LEFT JOIN class c ON c.id = l.class_id
     LEFT JOIN study_group g ON g.id = l.group_id
     LEFT JOIN subject s ON s.id = l.subject_id
-    WHERE l.date = ?2 AND ((l.teacher_id = ?1 AND l.substitute_id IS NULL) OR l.substitute_id = ?1)
+    WHERE ((l.date = ?2 AND l.status IS NOT 'transferred') OR (l.moved_to = ?2 AND l.status = 'transferred'))
+      AND ((l.teacher_id = ?1 AND l.substitute_id IS NULL) OR l.substitute_id = ?1)
     ORDER BY l.number";
 
 /// Taught pages come from the teacher's assignments; a class teacher also

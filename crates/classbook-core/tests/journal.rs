@@ -364,6 +364,15 @@ fn a_cancelled_lesson_takes_no_entries_and_a_transferred_one_moves_to_its_new_da
     assert_eq!(page.lessons.last().unwrap().id, moved, "the page is in the order lessons are held");
     let early = school.journal.set_mark(&petrova, mark(&school, 4, 0, "5")).unwrap_err();
     assert_eq!(early.code(), "future_lesson", "judged by the day it moved to: {early}");
+    school.journal.set_fixed_now(Some(at(2025, 10, 9, 9)));
+    let day_9 = school.journal.today_lessons(&petrova).unwrap();
+    assert!(
+        day_9.iter().any(|l| l.lesson_id == moved && l.date == day(2025, 10, 9)),
+        "in the teacher's day it moved to"
+    );
+    school.journal.set_fixed_now(Some(at(2025, 10, 7, 9)));
+    assert!(school.journal.today_lessons(&petrova).unwrap().iter().all(|l| l.lesson_id != moved), "gone from the 7th");
+    school.journal.set_fixed_now(Some(at(2025, 10, 8, 12)));
 
     school.journal.set_lesson_status(&zavuch, cancelled, LessonStatus::Held, None).unwrap();
     school.journal.set_mark(&petrova, mark(&school, 5, 0, "5")).unwrap();
