@@ -73,6 +73,10 @@ fn main() {
     desk.start();
     let result = tauri::Builder::default()
         .manage(desk)
+        .setup(|app| {
+            lighten_web_view(app);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::startup_status,
             commands::start_demo,
@@ -129,4 +133,24 @@ fn main() {
         eprintln!("Ошибка: не удалось запустить окно программы: {error}");
         std::process::exit(1);
     }
+}
+
+/// The window shows one local app, never a browsed site: WebKit's
+/// «document viewer» cache model turns its memory and page caches off,
+/// which the browser defaults size for many sites.
+fn lighten_web_view(app: &tauri::App) {
+    #[cfg(target_os = "linux")]
+    if let Some(window) = tauri::Manager::get_webview_window(app, "main") {
+        let lightened = window.with_webview(|webview| {
+            use webkit2gtk::{WebContextExt, WebViewExt};
+            if let Some(context) = webview.inner().context() {
+                context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
+            }
+        });
+        if let Err(error) = lightened {
+            eprintln!("Предупреждение: не удалось настроить кэш окна: {error}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = app;
 }
