@@ -264,7 +264,7 @@ async fn last_timing(app: &App, name: &str, count: usize) -> Duration {
 fn app_memory_kib() -> (u64, u64, String) {
     let mut parent = std::collections::HashMap::new();
     let mut names = std::collections::HashMap::new();
-    let mut app = None;
+    let mut apps = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
         let Ok(status) = std::fs::read_to_string(entry.path().join("status")) else { continue };
@@ -273,21 +273,24 @@ fn app_memory_kib() -> (u64, u64, String) {
         };
         let name = field("Name:").unwrap_or_default();
         if name == "classbook-deskt" {
-            app = Some(pid);
+            apps.push(pid);
         }
         parent.insert(pid, field("PPid:").and_then(|p| p.parse::<u32>().ok()).unwrap_or(0));
         names.insert(pid, name);
     }
-    let app = app.expect("the classbook-desktop process");
-    let descends = |mut pid: u32| {
+    let descends_from = |ancestor: u32, mut pid: u32| {
         while pid > 1 {
-            if pid == app {
+            if pid == ancestor {
                 return true;
             }
             pid = parent.get(&pid).copied().unwrap_or(0);
         }
         false
     };
+    // The app this benchmark started (through tauri-driver), not another one running.
+    let me = std::process::id();
+    let app = apps.into_iter().find(|&pid| descends_from(me, pid)).expect("the classbook-desktop process");
+    let descends = |pid: u32| descends_from(app, pid);
     let (mut pss, mut rss, mut lines) = (0, 0, Vec::new());
     for (pid, name) in names.iter().filter(|(pid, _)| descends(**pid)) {
         let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
