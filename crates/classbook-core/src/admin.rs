@@ -32,17 +32,7 @@ impl Journal {
         id: Uuid,
         fields: BTreeMap<String, Value>,
     ) -> Result<()> {
-        let typed_elsewhere = matches!(
-            entity,
-            Entity::Account
-                | Entity::Lesson
-                | Entity::Mark
-                | Entity::Attendance
-                | Entity::FinalMark
-                | Entity::Movement
-                | Entity::IndividualHomework
-        );
-        if typed_elsewhere {
+        if crate::admission::entity_typed_elsewhere(entity) {
             return Err(JournalError::invalid(format!(
                 "Записи «{}» меняются только через свои разделы журнала.",
                 entity.table()

@@ -72,7 +72,7 @@ pub(crate) fn own_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(
 }
 
 /// The last op stored of another device: (device_seq, hash, stamp).
-fn foreign_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
+pub(crate) fn foreign_head(conn: &Connection, device: uuid::Uuid) -> Result<Option<(u64, String, Hlc)>> {
     Ok(conn.prepare_cached(FOREIGN_HEAD)?.query_row([uuid_text(device)], |r| read_head(r, device)).optional()?)
 }
 
@@ -84,7 +84,7 @@ fn read_head(r: &rusqlite::Row<'_>, device: uuid::Uuid) -> rusqlite::Result<(u64
 /// Store an op made on this PC a moment ago (sealed by the caller, so its
 /// hash is not checked again) and apply it.
 pub(crate) fn apply_own(conn: &Connection, op: &Op, received_at: i64) -> Result<Applied> {
-    store_and_apply(conn, op, received_at, Place::Own, Lookups { duplicate: false, void: true })
+    store_and_apply(conn, op, received_at, Place::Own, Lookups { duplicate: false, void: true, rejected: false })
 }
 
 /// Applies remote ops inside one transaction, remembering what it learns on
@@ -108,6 +108,13 @@ impl RemoteBatch {
 
     /// Store an op from elsewhere and apply it, unless this journal has it.
     pub fn apply(&mut self, conn: &Connection, op: &Op, received_at: i64) -> Result<Applied> {
+        self.store(conn, op, received_at, false)
+    }
+
+    /// Store an op from elsewhere; a `rejected` one (refused by the server's
+    /// re-check) is kept in the log, voided, and never applied, so its
+    /// device's chain stays whole.
+    pub fn store(&mut self, conn: &Connection, op: &Op, received_at: i64, rejected: bool) -> Result<Applied> {
         if !op.hash_is_valid() {
             return Err(JournalError::Corrupt(format!("контрольная сумма операции {} не сходится", op.id)));
         }
@@ -119,7 +126,7 @@ impl RemoteBatch {
         };
         // This PC's own ops come back from the server after a restore.
         let place = if own { Place::Own } else { Place::Foreign(self.next_foreign) };
-        let lookups = Lookups { duplicate: op.device_seq <= head, void: self.voids };
+        let lookups = Lookups { duplicate: op.device_seq <= head, void: self.voids, rejected };
         let applied = store_and_apply(conn, op, received_at, place, lookups)?;
         if applied == Applied::New && !own {
             self.next_foreign += 1;
@@ -143,6 +150,8 @@ struct Lookups {
     duplicate: bool,
     /// Whether a void may be in force against the op's author.
     void: bool,
+    /// The op was refused by the server: stored voided, not applied.
+    rejected: bool,
 }
 
 /// Store `op` in the log and apply it to the state, inside the caller's transaction.
@@ -181,7 +190,7 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, place: Place, l
     };
     let effect = op.kind.effect().map_err(|e| JournalError::Invalid(e.to_string()))?;
     let hlc = op.hlc.encode();
-    let voided = matches!(effect, Effect::Write(_)) && lookups.void && is_voided(conn, op)?;
+    let voided = lookups.rejected || (matches!(effect, Effect::Write(_)) && lookups.void && is_voided(conn, op)?);
     let (lesson_id, student_id) = match &effect {
         Effect::Write(w) => {
             let field =
@@ -220,11 +229,69 @@ fn store_and_apply(conn: &Connection, op: &Op, received_at: i64, place: Place, l
             _ => e.into(),
         })?;
     match effect {
+        _ if lookups.rejected => {}
         Effect::Write(w) if !voided => write_fields(conn, &w, &hlc)?,
         Effect::Write(_) => {}
         Effect::Void { account, since_ms } => void(conn, op, account, since_ms)?,
     }
     Ok(Applied::New)
+}
+
+/// Take back ops of this PC that the server refused: they stay in the log,
+/// voided, and the records they wrote are rebuilt (in one pass over the log)
+/// from the ops that remain. Returns how many were in force here.
+/// The ops are given by their `seq` (this PC's own: their chain place).
+pub(crate) fn withdraw_own(conn: &Connection, seqs: &[i64]) -> Result<usize> {
+    let mut touched = BTreeSet::new();
+    let mut withdrawn = 0;
+    for seq in seqs {
+        let found: Option<(String, String)> = conn
+            .prepare_cached("UPDATE op SET voided = 1 WHERE seq = ?1 AND voided = 0 RETURNING payload, id")?
+            .query_row([seq], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let Some((payload, op_id)) = found else { continue };
+        withdrawn += 1;
+        match effect_of(&payload)? {
+            Effect::Write(w) => {
+                touched.insert((w.entity, w.id));
+            }
+            // A refused void stops being in force: the account's ops it
+            // voided (and no other void or refusal covers) come back.
+            Effect::Void { account, .. } => {
+                conn.prepare_cached("DELETE FROM void WHERE op_id = ?1")?.execute([&op_id])?;
+                let payloads: Vec<String> = conn
+                    .prepare_cached(
+                        "UPDATE op SET voided = 0
+                         WHERE author = ?1 AND voided = 1 AND kind <> 'void_ops'
+                           AND id NOT IN (SELECT op_id FROM sync_rejected)
+                           AND NOT EXISTS (SELECT 1 FROM void v WHERE v.account_id = op.author AND v.since_ms <= op.hlc_ms)
+                         RETURNING payload",
+                    )?
+                    .query_map([account.to_string()], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for payload in &payloads {
+                    if let Effect::Write(w) = effect_of(payload)? {
+                        touched.insert((w.entity, w.id));
+                    }
+                }
+            }
+        }
+    }
+    if !touched.is_empty() {
+        rebuild(conn, touched)?;
+    }
+    Ok(withdrawn)
+}
+
+/// The winning stamp of one field of a record (its `clocks` entry), if set.
+pub(crate) fn field_stamp(conn: &Connection, entity: Entity, id: uuid::Uuid, field: &str) -> Result<Option<String>> {
+    let Some(position) = entity.fields().iter().position(|f| *f == field) else { return Ok(None) };
+    let text: Option<String> =
+        conn.prepare_cached(select_clocks_sql(entity))?.query_row([uuid_text(id)], |r| r.get(0)).optional()?;
+    Ok(match text {
+        Some(text) => Clocks::parse(&text)?.stamp_of(1u64 << position).map(str::to_owned),
+        None => None,
+    })
 }
 
 /// Ops of an account under a void in force are stored but never applied.

@@ -7,7 +7,10 @@ use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 
 /// The client schema, in order. `user_version` = how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/client/0001_journal.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/client/0001_journal.sql"),
+    include_str!("../../../migrations/client/0002_sync.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 

@@ -26,7 +26,7 @@ pub struct MarkInput {
 
 impl Writer<'_> {
     /// Check `entry` on a lesson for `author`; returns the lesson's facts.
-    fn check_lesson(
+    pub(crate) fn check_lesson(
         &mut self,
         author: Uuid,
         lesson_id: Uuid,

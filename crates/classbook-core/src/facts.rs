@@ -6,6 +6,7 @@ use crate::cache::{CheckFacts, SchoolRules};
 use crate::error::{JournalError, Result};
 use crate::journal::Writer;
 use chrono::NaiveDate;
+use classbook_domain::entity::Entity;
 use classbook_domain::grades::GradingSystem;
 use classbook_domain::model::{EditWindow, MovementKind};
 use classbook_domain::rules::{Actor, LessonFacts, Policy};
@@ -174,7 +175,33 @@ impl Writer<'_> {
     }
 
     pub fn lesson(&self, lesson_id: Uuid) -> Result<(LessonFacts, LessonPlace)> {
-        lesson_facts(&self.tx, lesson_id)
+        let (mut facts, place) = lesson_facts(&self.tx, lesson_id)?;
+        if facts.period_closed && self.as_of.is_some() {
+            let mut closed = false;
+            for period in self.closed_periods_on(facts.date)? {
+                closed |= self.closed_before(period)?;
+            }
+            facts.period_closed = closed;
+        }
+        Ok((facts, place))
+    }
+
+    /// The closed periods that contain `date`.
+    fn closed_periods_on(&self, date: NaiveDate) -> Result<Vec<Uuid>> {
+        let ids: Vec<String> = self
+            .tx
+            .prepare_cached("SELECT id FROM period WHERE closed = 1 AND starts_on <= ?1 AND ends_on >= ?1")?
+            .query_map([date.to_string()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| id.parse().ok()).collect())
+    }
+
+    /// Whether a closed period was closed before the moment entries are
+    /// judged at (`as_of`; without it, now: it is closed).
+    pub fn closed_before(&self, period_id: Uuid) -> Result<bool> {
+        let Some(as_of) = self.as_of else { return Ok(true) };
+        let stamp = crate::apply::field_stamp(&self.tx, Entity::Period, period_id, "closed")?;
+        Ok(stamp.is_none_or(|stamp| stamp < as_of.encode()))
     }
 
     /// Whether the student's final in this subject is set for a period that

@@ -19,12 +19,12 @@ pub struct Journal {
     pub(crate) conn: Connection,
     path: PathBuf,
     device: Uuid,
-    clock: Clock,
+    pub(crate) clock: Clock,
     /// A fixed "now" for replaying history (the demo school) and for tests of
     /// time rules; `None` means the PC's clock.
     fixed_now: Option<DateTime<Utc>>,
     /// Facts entries reuse while nothing else is written (see `cache`).
-    cache: FactsCache,
+    pub(crate) cache: FactsCache,
     /// Copies the WAL into the file in the background; stops with the journal.
     _checkpointer: crate::checkpoint::Checkpointer,
 }
@@ -121,6 +121,7 @@ impl Journal {
             received_at: now.timestamp_millis(),
             cache: &self.cache,
             learned: Learned::default(),
+            as_of: None,
         };
         let value = work(&mut writer)?;
         let (head, learned) = writer.commit()?;
@@ -180,6 +181,9 @@ pub(crate) struct Writer<'a> {
     /// has changed any of them; see `Writer::cache`).
     cache: &'a FactsCache,
     pub learned: Learned,
+    /// Judge time rules as of this clock stamp (the server re-checking an op
+    /// made offline: a period closed after the op was made does not refuse it).
+    pub as_of: Option<Hlc>,
 }
 
 impl Writer<'_> {

@@ -5,6 +5,7 @@
 
 mod accounts;
 mod admin;
+mod admission;
 mod apply;
 mod cache;
 mod checkpoint;
@@ -25,6 +26,7 @@ mod schedule;
 mod settings;
 mod stats;
 mod structure;
+mod sync;
 mod timetable;
 mod workplace;
 
@@ -47,6 +49,7 @@ pub use structure::{
     AssignmentInput, ClassInput, ClassStudent, GroupInput, PeriodRange, SchoolStructure, StaffInput, SubjectInput,
     YearInput,
 };
+pub use sync::{RejectedEntry, Settled, SyncState};
 pub use timetable::{DayPlanLesson, StaffRef};
 pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};
 

@@ -10,3 +10,4 @@ pub mod ids;
 pub mod model;
 pub mod op;
 pub mod rules;
+pub mod sync;

@@ -283,9 +283,21 @@ pub(super) fn emit(
     order.extend((0..school.staff.len()).filter(|&i| i != school.admin));
     for i in order {
         let m = &school.staff[i];
-        let (hash, must) = if i == must_change { (start_hash, true) } else { (demo_hash, false) };
-        account(out, &mut clock, m.account, &m.login, m.role, Some(m.id), None, None, hash, must);
+        account(out, &mut clock, m.account, &m.login, m.role, Some(m.id), None, None, demo_hash, false);
     }
+    // One teacher forgot their password: late on `today` the
+    // administrator issued a start password, to be changed at the next
+    // login. (Given at the start, it would have barred the teacher's whole
+    // year of entries: nobody works under a start password.)
+    out.push(
+        admin,
+        super::at(cal.today, 23, 30),
+        OpKind::SetPassword(SetPassword {
+            account_id: school.staff[must_change].account,
+            password_hash: start_hash.to_string(),
+            must_change: true,
+        }),
+    );
     let inspector_account = ids.named("demo_account", "inspector");
     account(out, &mut clock, inspector_account, "inspector", Role::Inspector, None, None, None, demo_hash, false);
     let student_account = ids.named("demo_account", "student");
