@@ -4,7 +4,7 @@
 //! sees them together.
 
 use crate::error::{UiError, UiResult};
-use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 use classbook_core::demo::DemoConfig;
 use classbook_core::{Journal, JournalError, Session};
 use serde::Serialize;
@@ -245,13 +245,7 @@ impl Desk {
 
 /// 10:00 school time on the demo school's last day, if this is the demo school.
 fn demo_start(journal: &Journal) -> Option<(DateTime<Utc>, Instant)> {
-    let day: chrono::NaiveDate = journal.setting("demo_today").ok()??.parse().ok()?;
-    let offset_minutes: i32 =
-        journal.setting("utc_offset_minutes").ok().flatten().and_then(|v| v.parse().ok()).unwrap_or(180);
-    let offset = chrono::FixedOffset::east_opt(offset_minutes * 60)?;
-    let local = day.and_time(NaiveTime::from_hms_opt(10, 0, 0)?);
-    let start = offset.from_local_datetime(&local).single()?.with_timezone(&Utc);
-    Some((start, Instant::now()))
+    Some((journal.demo_clock_start().ok()??, Instant::now()))
 }
 
 /// A poisoned mutex only means another command panicked; the data is still consistent

@@ -24,6 +24,7 @@ mod register;
 mod results;
 mod schedule;
 mod settings;
+mod simulate;
 mod stats;
 mod structure;
 mod sync;
@@ -44,6 +45,7 @@ pub use register::AbsenceEntry;
 pub use results::ClassResults;
 pub use schedule::{FillReport, SlotInfo, SlotInput};
 pub use settings::{DEFAULT_LOCK_MINUTES, SchoolSettings};
+pub use simulate::Simulated;
 pub use stats::{Integrity, Stats};
 pub use structure::{
     AssignmentInput, ClassInput, ClassStudent, GroupInput, PeriodRange, SchoolStructure, StaffInput, SubjectInput,

@@ -115,6 +115,17 @@ impl Journal {
         self.school_date(self.now())
     }
 
+    /// On the demo school (its data ends on its `demo_today`): 10:00 school
+    /// time of that day, where the programs start its clock so that today's
+    /// lessons exist and the edit window judges entries as on that day.
+    pub fn demo_clock_start(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        let Some(day) = self.setting("demo_today")?.and_then(|d| d.parse::<NaiveDate>().ok()) else {
+            return Ok(None);
+        };
+        let local = day.and_time(chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("a valid time"));
+        Ok(local.and_local_timezone(self.school_offset()?).single().map(|t| t.to_utc()))
+    }
+
     /// The lessons the session's teacher gives today (their own and the ones
     /// they substitute), in lesson order. Empty for accounts without staff.
     pub fn today_lessons(&self, session: &Session) -> Result<Vec<DayLesson>> {
