@@ -27,11 +27,13 @@ die() {
 #   x11-apps:              xwd, which the UI tests use to picture the Xvfb screen
 #   netpbm:                xwdtopnm and pnmtopng, which turn that picture into docs/screenshots/*.png
 #   desktop-file-utils:    desktop-file-validate, which checks the .deb's menu entry (scripts/test-package.sh)
+#   dbus, gnome-keyring:   a real Secret Service for the sync tests (the device token lives in the OS
+#                          keyring): each test starts its own bus and keyring daemon
 # The .deb itself needs nothing more: Tauri's bundler writes it in Rust; objcopy
 # (binutils) and dpkg-shlibdeps (dpkg-dev) come with build-essential.
 classbook_system_packages() {
     echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb xauth \
-        x11-apps netpbm desktop-file-utils
+        x11-apps netpbm desktop-file-utils dbus gnome-keyring
 }
 
 # Install the packages above that are missing. Checks with dpkg first, so a

@@ -1,6 +1,9 @@
 //! `classbook` — the sysadmin's command-line tool for a Classbook journal
-//! file: the demo school, accounts, counts and integrity. Later issues add
-//! backup, import/export, printing and sync to this same binary.
+//! file: the demo school, accounts, counts and integrity, sync with the
+//! school's server, and simulated teachers' work for load and fault tests.
+//! Later issues add backup, import/export and printing to this same binary.
+
+mod sync;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -48,6 +51,26 @@ enum Command {
     },
     /// Сколько чего в журнале и цел ли файл
     Stats,
+    /// Синхронизация с сервером школы: без подкоманды — один обмен
+    /// (отправить накопленные записи, получить записи других ПК)
+    Sync {
+        #[command(subcommand)]
+        command: Option<sync::SyncCommand>,
+    },
+    /// Смоделировать работу учителя: N записей (отметки, посещаемость, темы,
+    /// домашние задания) через те же службы, что и приложение. Пароль — из
+    /// CLASSBOOK_PASSWORD; в демонстрационной школе — её общий пароль
+    Simulate {
+        /// Логин учителя
+        #[arg(long = "as")]
+        login: String,
+        /// Сколько записей сделать
+        #[arg(long)]
+        entries: usize,
+        /// Зерно: одно и то же зерно даёт те же записи
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -98,11 +121,57 @@ fn run(cli: Cli) -> Result<()> {
         None => default_db()?,
     };
     let mut journal = Journal::open(&path)?;
+    set_clock(&mut journal)?;
     match cli.command {
         Command::Demo { seed, classes, students } => demo(&mut journal, seed, classes, students),
         Command::Users { command } => users(&mut journal, command),
         Command::Stats => stats(&journal),
+        Command::Sync { command } => sync::run(journal, command),
+        Command::Simulate { login, entries, seed } => simulate(&mut journal, &login, entries, seed),
     }
+}
+
+/// The journal's clock: the demo school's runs on its last day (from 10:00,
+/// as in the desktop app), so its entries are judged as on that day.
+/// `CLASSBOOK_CLOCK_SKEW_SECONDS` puts this PC's clock that far off, the way
+/// school PCs' clocks often are (the sync tests use it).
+fn set_clock(journal: &mut Journal) -> Result<()> {
+    let skew = match std::env::var("CLASSBOOK_CLOCK_SKEW_SECONDS") {
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .with_context(|| format!("CLASSBOOK_CLOCK_SKEW_SECONDS=«{text}»: укажите целое число секунд"))?,
+        Err(_) => 0,
+    };
+    let start = journal.demo_clock_start()?;
+    if start.is_some() || skew != 0 {
+        let now = start.unwrap_or_else(chrono::Utc::now);
+        journal.set_fixed_now(Some(now + chrono::Duration::seconds(skew)));
+    }
+    Ok(())
+}
+
+fn simulate(journal: &mut Journal, login: &str, entries: usize, seed: u64) -> Result<()> {
+    let password = match std::env::var("CLASSBOOK_PASSWORD") {
+        Ok(password) => password,
+        Err(_) if journal.setting("demo_today")?.is_some() => classbook_core::demo::DEMO_PASSWORD.to_owned(),
+        Err(_) => secret("CLASSBOOK_PASSWORD", &format!("Пароль «{login}»: "))?,
+    };
+    let session = journal.login(login, &password)?;
+    let started = std::time::Instant::now();
+    let done = journal.simulate(&session, entries, seed)?;
+    println!(
+        "Смоделировано записей: {} (отметок: {}, посещаемость: {}, тем: {}, домашних заданий: {}); отклонено правилами: {}; за {:.1} с.",
+        done.entered(),
+        done.marks,
+        done.attendance,
+        done.topics,
+        done.homework,
+        done.refused,
+        started.elapsed().as_secs_f64()
+    );
+    println!("Ожидают отправки на сервер: {}", journal.outbox_len()?);
+    Ok(())
 }
 
 fn demo(journal: &mut Journal, seed: u64, classes: usize, students: usize) -> Result<()> {
@@ -149,7 +218,7 @@ fn admin_session(journal: &mut Journal, login: &str) -> Result<Session> {
 }
 
 /// A password from `var`, else asked for without echo.
-fn secret(var: &str, prompt: &str) -> Result<String> {
+pub(crate) fn secret(var: &str, prompt: &str) -> Result<String> {
     match std::env::var(var) {
         Ok(value) => Ok(value),
         Err(_) => rpassword::prompt_password(prompt)
@@ -255,6 +324,8 @@ fn stats(journal: &Journal) -> Result<()> {
         s.marks, s.attendance_entries, s.finals, s.movements
     );
     println!("Операций в журнале: {}, аннулировано: {}, ожидают отправки на сервер: {}", s.ops, s.voided_ops, s.outbox);
+    // Equal on two PCs exactly when their journals show the same.
+    println!("Отпечаток состояния: {}", journal.digest()?);
     let integrity = journal.check_integrity()?;
     if integrity.is_ok() {
         println!(

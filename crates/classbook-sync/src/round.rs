@@ -1,0 +1,94 @@
+//! One sync round of a PC's journal: push the outbox in batches and settle
+//! each answer, then pull pages until caught up. The journal is locked only
+//! while a batch is read or an answer applied, never across the network (the
+//! desktop app keeps working while a round waits on the server), and every
+//! step is safe to repeat: a round cut off anywhere is simply run again.
+
+use crate::client::SyncClient;
+use crate::error::SyncError;
+use crate::protocol::MAX_PULL_LIMIT;
+use classbook_core::{Journal, JournalError};
+use serde::Serialize;
+use std::sync::{Mutex, MutexGuard};
+
+/// Ops per push: big enough that a school's first upload is a few hundred
+/// requests, small enough that one request's body stays a few MB.
+pub const PUSH_BATCH: usize = 1000;
+
+/// What a round did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RoundReport {
+    /// Ops the server took now (or had already, from a retried push).
+    pub pushed: usize,
+    /// Entries the server refused this round (they wait in the inbox).
+    pub rejected: usize,
+    /// Why the server left some entries queued, if it did.
+    pub deferred: Option<String>,
+    /// Ops from the school's other PCs applied here.
+    pub pulled: usize,
+    /// Entries of this PC still waiting to be sent.
+    pub queued: u64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoundError {
+    #[error(transparent)]
+    Sync(#[from] SyncError),
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+}
+
+impl RoundError {
+    pub fn code(&self) -> &str {
+        match self {
+            RoundError::Sync(e) => e.code(),
+            RoundError::Journal(e) => e.code(),
+        }
+    }
+
+    /// The server is out of reach: the entries wait, nothing to do.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, RoundError::Sync(e) if e.is_offline())
+    }
+}
+
+/// A poisoned lock only means a panic elsewhere; every journal write is one
+/// SQLite transaction, so the data is consistent.
+fn lock(journal: &Mutex<Journal>) -> MutexGuard<'_, Journal> {
+    journal.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Push everything queued, then pull everything new.
+pub async fn sync_round(client: &SyncClient, journal: &Mutex<Journal>) -> Result<RoundReport, RoundError> {
+    let mut report = RoundReport::default();
+    loop {
+        let batch = lock(journal).outbox(PUSH_BATCH)?;
+        if batch.is_empty() {
+            break;
+        }
+        let answer = client.push(&batch).await?;
+        let settled = lock(journal).settle_push(&batch, &answer.verdicts)?;
+        report.pushed += settled.accepted + settled.duplicate;
+        report.rejected += settled.rejected;
+        if settled.deferred.is_some() {
+            report.deferred = settled.deferred;
+            break;
+        }
+    }
+    loop {
+        let (cursor, own_head) = {
+            let journal = lock(journal);
+            (journal.pull_cursor()?, journal.own_head()?)
+        };
+        let page = client.pull(cursor, own_head, MAX_PULL_LIMIT).await?;
+        report.pulled += lock(journal).apply_pulled(&page)?;
+        if !page.more {
+            break;
+        }
+    }
+    let mut journal = lock(journal);
+    let now = journal.now();
+    journal.note_synced(now)?;
+    report.queued = journal.outbox_len()?;
+    Ok(report)
+}
