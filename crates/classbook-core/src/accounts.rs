@@ -140,6 +140,25 @@ impl Journal {
             let local = until.with_timezone(&self.school_offset()?);
             return Err(JournalError::LockedOut { login, until: local.format("%H:%M").to_string() });
         }
+        match self.check_credentials(&login, password) {
+            Err(JournalError::WrongPassword) => {
+                self.note_failure(&login, now)?;
+                Err(JournalError::WrongPassword)
+            }
+            Err(e) => Err(e),
+            Ok(session) => {
+                self.conn().prepare_cached("DELETE FROM login_failure WHERE login = ?1")?.execute([&login])?;
+                Ok(session)
+            }
+        }
+    }
+
+    /// Check a login and password without this PC's lockout bookkeeping:
+    /// for the server, where a lockout kept per school journal would let
+    /// anyone on the network lock an administrator out (the server limits
+    /// attempts itself).
+    pub fn check_credentials(&self, login: &str, password: &str) -> Result<Session> {
+        let login = login.trim().to_lowercase();
         let account = find_account(self.conn(), &login)?;
         let verified = match &account {
             Some(a) => a.password_hash.as_deref().is_some_and(|h| verify_password(password, h)),
@@ -151,15 +170,11 @@ impl Journal {
         };
         let account = match account {
             Some(a) if verified => a,
-            _ => {
-                self.note_failure(&login, now)?;
-                return Err(JournalError::WrongPassword);
-            }
+            _ => return Err(JournalError::WrongPassword),
         };
         if account.blocked {
             return Err(JournalError::AccountBlocked(login));
         }
-        self.conn().prepare_cached("DELETE FROM login_failure WHERE login = ?1")?.execute([&login])?;
         Ok(Session {
             account_id: account.id,
             login: account.login,
@@ -325,6 +340,13 @@ impl Journal {
         let password = start_password();
         let hash = hash_password(&password);
         self.write(|w| {
+            // The school's settings first: a server founding the school
+            // takes what comes before its first account on trust, and
+            // judges everything after by the rules (a start password may
+            // not make entries).
+            for kind in more {
+                w.record(account_id, kind.clone())?;
+            }
             w.record(
                 account_id,
                 OpKind::SaveAccount(SaveAccount {
@@ -341,9 +363,6 @@ impl Journal {
                 account_id,
                 OpKind::SetPassword(SetPassword { account_id, password_hash: hash, must_change: true }),
             )?;
-            for kind in more {
-                w.record(account_id, kind.clone())?;
-            }
             Ok(())
         })?;
         Ok((account_id, password))

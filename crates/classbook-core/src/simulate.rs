@@ -44,6 +44,11 @@ const TOPICS: &[&str] =
     &["Повторение пройденного", "Решение задач", "Самостоятельная работа", "Работа над ошибками", "Обобщение по теме"];
 const HOMEWORK: &[&str] = &["§ 12, упр. 3", "Задачи № 45–48", "Выучить правило", "Повторить конспект"];
 
+/// A kept lesson as read: id, class, group, subject, date.
+type LessonRow = (String, String, Option<String>, String, String);
+/// A journal page: class, group, subject, period.
+type PageKey = (String, Option<String>, String, Uuid);
+
 struct Lesson {
     id: Uuid,
     students: std::rc::Rc<Vec<Uuid>>,
@@ -121,14 +126,14 @@ impl Journal {
         };
         let today: NaiveDate = self.today()?;
         let from = today - Duration::days(13);
-        let rows: Vec<(String, String, Option<String>, String, String)> = self
+        let rows: Vec<LessonRow> = self
             .conn()
             .prepare_cached(KEPT_LESSONS)?
             .query_map(rusqlite::params![staff, from.to_string(), today.to_string()], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut pages: HashMap<(String, Option<String>, String, Uuid), std::rc::Rc<Vec<Uuid>>> = HashMap::new();
+        let mut pages: HashMap<PageKey, std::rc::Rc<Vec<Uuid>>> = HashMap::new();
         let mut lessons = Vec::new();
         for (id, class, group, subject, date) in rows {
             let parse = |t: &str| t.parse::<Uuid>().map_err(|_| JournalError::Corrupt(format!("неверный код «{t}»")));

@@ -248,3 +248,18 @@ fn the_demo_school_uploads_without_a_refusal() {
     assert_eq!(server.digest().unwrap(), pc.digest().unwrap());
     eprintln!("{} ops uploaded", total.accepted);
 }
+
+/// A new school (its name and first administrator, still on a start
+/// password) uploads whole: what precedes its first account is taken on
+/// trust, and nothing after it needs the administrator's password changed.
+#[test]
+fn a_new_school_uploads_without_a_refusal() {
+    let dirs = tempfile::tempdir().unwrap();
+    let mut pc = Journal::open(&dirs.path().join("new.db")).unwrap();
+    pc.create_school("МБОУ «Школа № 1»", "director").unwrap();
+    let mut server = Journal::open(&dirs.path().join("server.journal")).unwrap();
+    let settled = push(&mut pc, &mut server);
+    assert_eq!((settled.rejected, settled.deferred.clone()), (0, None), "{settled:?}");
+    assert_eq!(server.setting("school_name").unwrap().as_deref(), Some("МБОУ «Школа № 1»"));
+    assert_eq!(server.digest().unwrap(), pc.digest().unwrap());
+}

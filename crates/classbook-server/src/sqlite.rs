@@ -95,7 +95,7 @@ impl SqliteStore {
     /// Log in to the school's journal as an administrator.
     fn admin_session(&self, school: Uuid, login: &str, password: &str) -> Result<Session, ServerError> {
         let journal = self.journal(school)?;
-        let session = lock(&journal).login(login, password)?;
+        let session = lock(&journal).check_credentials(login, password)?;
         check_admin(&session)?;
         Ok(session)
     }
@@ -108,7 +108,7 @@ impl SqliteStore {
         let mut refusal: Option<JournalError> = None;
         for school in schools {
             let journal = self.journal(school)?;
-            let outcome = lock(&journal).login(login, password);
+            let outcome = lock(&journal).check_credentials(login, password);
             match outcome {
                 Ok(session) => accepted.push((school, session)),
                 // A login locked or blocked in a school says more than
@@ -195,7 +195,7 @@ impl Store for SqliteStore {
                     return Ok(founded);
                 }
                 let journal = self.journal(school)?;
-                let session = lock(&journal).login(&request.login, &request.password)?;
+                let session = lock(&journal).check_credentials(&request.login, &request.password)?;
                 (school, session)
             }
             None => self.find_school(&request.login, &request.password)?,
