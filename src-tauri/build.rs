@@ -53,6 +53,10 @@ fn main() {
         "set_lesson_status",
         "enrol_new_student",
         "withdraw_student",
+        "sync_status",
+        "sync_now",
+        "register_device",
+        "rejected_entries",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

@@ -4,7 +4,7 @@
 
 use crate::desk::{Desk, Startup};
 use crate::error::UiResult;
-use classbook_core::domain::model::AttendanceCode;
+use classbook_core::domain::model::{AttendanceCode, Role};
 use classbook_core::{
     AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, DayPlanLesson, JournalPage, JournalRef, KtpItem, MarkInput,
     PeriodInfo, SchoolSettings, Session, StaffRef, WorkType,
@@ -289,4 +289,39 @@ pub fn staff_list(desk: Desktop<'_>) -> UiResult<Vec<StaffRef>> {
 #[tauri::command(async)]
 pub fn set_substitute(desk: Desktop<'_>, lesson_id: Uuid, substitute_id: Option<Uuid>) -> UiResult<()> {
     desk.as_user(|journal, session| journal.set_substitute(session, lesson_id, substitute_id))
+}
+
+/// The sync indicator: online or not, entries queued, the last sync.
+#[tauri::command(async)]
+pub fn sync_status(desk: Desktop<'_>) -> UiResult<crate::sync::SyncView> {
+    crate::sync::view(&desk)
+}
+
+/// «Синхронизировать сейчас».
+#[tauri::command]
+pub fn sync_now(desk: Desktop<'_>) -> UiResult<()> {
+    desk.as_user(|_, _| Ok(()))?;
+    desk.link.wake();
+    Ok(())
+}
+
+/// Register this PC with the school's server (administrators).
+#[tauri::command]
+pub async fn register_device(
+    desk: Desktop<'_>,
+    server: String,
+    login: String,
+    password: String,
+) -> UiResult<crate::sync::SyncView> {
+    crate::sync::register_device(&desk, &server, &login, &password).await
+}
+
+/// The inbox of entries the server refused: one's own, or all of them for
+/// administrators and deputy heads, who follow how the journal is kept.
+#[tauri::command(async)]
+pub fn rejected_entries(desk: Desktop<'_>) -> UiResult<Vec<classbook_core::RejectedEntry>> {
+    desk.as_user(|journal, session| {
+        let oversees = session.roles.iter().any(|r| matches!(r, Role::Admin | Role::Deputy));
+        journal.rejected_entries(if oversees { None } else { Some(session) })
+    })
 }

@@ -4,9 +4,11 @@
 //! sees them together.
 
 use crate::error::{UiError, UiResult};
+use crate::sync::SyncLink;
 use chrono::{DateTime, Duration, Utc};
 use classbook_core::demo::DemoConfig;
 use classbook_core::{Journal, JournalError, Session};
+use classbook_sync::{JournalAccess, RoundError};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -96,16 +98,24 @@ pub struct Desk {
     demo_without_asking: bool,
     open: Mutex<Option<Open>>,
     startup: Mutex<Startup>,
+    /// The connection to the school's server (see `sync`).
+    pub link: SyncLink,
 }
 
 impl Desk {
-    pub fn new(path: PathBuf, lock_override: Option<u64>, demo_without_asking: bool) -> Arc<Desk> {
+    pub fn new(
+        path: PathBuf,
+        lock_override: Option<u64>,
+        demo_without_asking: bool,
+        sync_interval: Option<std::time::Duration>,
+    ) -> Arc<Desk> {
         Arc::new(Desk {
             path,
             lock_override,
             demo_without_asking,
             open: Mutex::new(None),
             startup: Mutex::new(Startup::Opening),
+            link: SyncLink::new(sync_interval),
         })
     }
 
@@ -240,6 +250,16 @@ impl Desk {
         let mut open = Open::new(journal, demo_clock);
         open.pin_clock();
         Ok(open)
+    }
+}
+
+/// Sync rounds take short turns at the open journal, its demo clock kept.
+impl JournalAccess for Desk {
+    fn with_journal<T>(&self, work: impl FnOnce(&mut Journal) -> Result<T, JournalError>) -> Result<T, RoundError> {
+        let mut guard = lock(&self.open);
+        let open = guard.as_mut().ok_or_else(|| RoundError::NotOpen(UiError::starting().message))?;
+        open.pin_clock();
+        Ok(work(&mut open.journal)?)
     }
 }
 

@@ -14,6 +14,7 @@ mod commands;
 mod desk;
 mod error;
 mod school;
+mod sync;
 
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
@@ -56,6 +57,17 @@ fn lock_override() -> Result<Option<u64>> {
     }
 }
 
+/// `CLASSBOOK_SYNC_SECONDS`: seconds between sync rounds (default 60), for tests.
+fn sync_interval() -> Result<Option<std::time::Duration>> {
+    match std::env::var("CLASSBOOK_SYNC_SECONDS") {
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(seconds) if seconds > 0 => Ok(Some(std::time::Duration::from_secs(seconds))),
+            _ => bail!("CLASSBOOK_SYNC_SECONDS должно быть целым числом секунд больше нуля, а не «{text}»"),
+        },
+        Err(_) => Ok(None),
+    }
+}
+
 fn main() {
     // WebKitGTK paints a blank window with some GPU drivers (NVIDIA, some
     // Wayland set-ups) unless its DMA-BUF renderer is off.
@@ -63,7 +75,9 @@ fn main() {
         // SAFETY: nothing else runs yet; no other thread reads the environment.
         unsafe { std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1") };
     }
-    let desk = match arguments().and_then(|(path, demo)| Ok(desk::Desk::new(path, lock_override()?, demo))) {
+    let desk = match arguments()
+        .and_then(|(path, demo)| Ok(desk::Desk::new(path, lock_override()?, demo, sync_interval()?)))
+    {
         Ok(desk) => desk,
         Err(error) => {
             eprintln!("Ошибка: {error:#}");
@@ -71,10 +85,12 @@ fn main() {
         }
     };
     desk.start();
+    let link = desk.clone();
     let result = tauri::Builder::default()
         .manage(desk)
-        .setup(|app| {
+        .setup(move |app| {
             lighten_web_view(app);
+            sync::start(link);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -127,6 +143,10 @@ fn main() {
             school::set_lesson_status,
             school::enrol_new_student,
             school::withdraw_student,
+            commands::sync_status,
+            commands::sync_now,
+            commands::register_device,
+            commands::rejected_entries,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

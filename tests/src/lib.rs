@@ -1,5 +1,7 @@
 //! End-to-end helpers: the real `classbook` binary on real journal files.
 
+pub mod sync;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::OnceLock;

@@ -7,15 +7,11 @@
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use classbook_core::Journal;
-use classbook_core::domain::model::Role;
-use classbook_sync::protocol::{RegisterRequest, RevokeRequest};
-use classbook_sync::{SyncClient, sync_round, token};
+use classbook_sync::protocol::RevokeRequest;
+use classbook_sync::{SyncClient, register, sync_round, token};
 use std::io::BufRead;
 use std::sync::Mutex;
 use uuid::Uuid;
-
-/// Where this PC's server is kept (this PC only, never synced).
-const SERVER_KEY: &str = "sync_server";
 
 #[derive(Subcommand)]
 pub enum SyncCommand {
@@ -71,11 +67,16 @@ pub fn run(journal: Journal, command: Option<SyncCommand>) -> Result<()> {
                 Err(e) => return Err(e.into()),
             }
             let mut journal = journal;
-            let request = registration(&mut journal, &login, &password, name)?;
+            let request = register::registration_request(
+                &mut journal,
+                &login,
+                &password,
+                name.unwrap_or_else(register::host_name),
+            )?;
             let client = SyncClient::new(&server)?;
             let answer = runtime.block_on(client.register(&request))?;
             token::save(journal.device(), &answer.device_token)?;
-            journal.set_local_value(SERVER_KEY, client.base_url())?;
+            register::remember_server(&mut journal, client.base_url())?;
             println!("ПК зарегистрирован на сервере {} (устройство {}).", client.base_url(), journal.device());
             if answer.founded {
                 println!(
@@ -122,37 +123,9 @@ fn password(from_stdin: bool, login: &str) -> Result<String> {
     crate::secret("CLASSBOOK_PASSWORD", &format!("Пароль «{login}»: "))
 }
 
-/// What registering this PC tells the server. A PC with a journal checks
-/// the administrator here first, and names the school (the first PC of a
-/// school gives it its id for everyone); an empty journal asks the server
-/// which school the administrator belongs to.
-fn registration(journal: &mut Journal, login: &str, password: &str, name: Option<String>) -> Result<RegisterRequest> {
-    let school_id = if journal.list_accounts()?.is_empty() {
-        None
-    } else {
-        let session = journal.login(login, password)?;
-        if !session.roles.contains(&Role::Admin) {
-            bail!("«{login}» не администратор школы: ПК регистрирует администратор");
-        }
-        if session.must_change_password {
-            bail!("у «{login}» стартовый пароль: сначала смените его командой classbook users passwd {login}");
-        }
-        Some(journal.ensure_school_id(&session)?)
-    };
-    Ok(RegisterRequest {
-        school_id,
-        school_name: journal.setting("school_name")?,
-        login: login.to_owned(),
-        password: password.to_owned(),
-        device_id: journal.device(),
-        device_name: name.unwrap_or_else(host_name),
-    })
-}
-
 /// The server and token of a registered PC.
 fn client_of(journal: &Journal) -> Result<SyncClient> {
-    let server = journal
-        .local_value(SERVER_KEY)?
+    let server = register::server_of(journal)?
         .context("этот ПК не зарегистрирован на сервере синхронизации: выполните classbook sync register")?;
     Ok(SyncClient::new(&server)?.with_token(token::load(journal.device())?))
 }
@@ -218,13 +191,4 @@ fn rejected(journal: &Journal) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn host_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|name| name.trim().to_owned())
-        .filter(|name| !name.is_empty())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .unwrap_or_else(|| "ПК без имени".to_owned())
 }

@@ -39,6 +39,10 @@ pub struct RejectedEntry {
     pub entered_at: DateTime<Utc>,
     pub lesson_id: Option<Uuid>,
     pub student_id: Option<Uuid>,
+    /// Where: «5А, Математика, 12.05» for an entry on a lesson.
+    pub place: Option<String>,
+    /// What was entered: the mark, the attendance code, the topic …
+    pub value: Option<String>,
     pub code: String,
     pub message: String,
 }
@@ -213,8 +217,12 @@ impl Journal {
     /// The inbox of refused entries: all of them, or those `session` made.
     pub fn rejected_entries(&self, session: Option<&Session>) -> Result<Vec<RejectedEntry>> {
         let sql = format!(
-            "SELECT {OP_COLUMNS}, r.code, r.message, o.lesson_id, o.student_id
+            "SELECT {OP_COLUMNS}, r.code, r.message, o.lesson_id, o.student_id,
+                    l.date, c.grade || COALESCE(c.letter, ''), s.name
              FROM sync_rejected r JOIN op o ON o.id = r.op_id
+             LEFT JOIN lesson l ON l.id = o.lesson_id
+             LEFT JOIN class c ON c.id = l.class_id
+             LEFT JOIN subject s ON s.id = l.subject_id
              WHERE ?1 IS NULL OR o.author = ?1 ORDER BY r.learned_at, o.seq"
         );
         let author = session.map(|s| s.account_id.to_string());
@@ -222,8 +230,17 @@ impl Journal {
         let rows = stmt.query_map([author], |r| {
             let op = op_from_row(r)?;
             let uuid = |i: usize| r.get::<_, Option<String>>(i).map(|t| t.and_then(|t| t.parse().ok()));
+            let date: Option<String> = r.get(14)?;
+            let place = date.map(|date| {
+                let date = date.parse::<chrono::NaiveDate>().map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or(date);
+                let class: Option<String> = r.get(15).ok().flatten();
+                let subject: Option<String> = r.get(16).ok().flatten();
+                [class, subject, Some(date)].into_iter().flatten().collect::<Vec<_>>().join(", ")
+            });
             Ok(RejectedEntry {
                 op_id: op.id,
+                value: entered_value(&op.kind),
+                place,
                 kind: op.kind.name().to_owned(),
                 author: op.author,
                 entered_at: op.entered_at,
@@ -261,6 +278,24 @@ impl Journal {
             }
         }
         Ok(hasher.finalize().to_hex()[..32].to_owned())
+    }
+}
+
+/// What an entry put into the journal, in a few words.
+fn entered_value(kind: &classbook_domain::op::OpKind) -> Option<String> {
+    use classbook_domain::op::OpKind;
+    match kind {
+        OpKind::SetMark(m) => Some(m.value.clone()),
+        OpKind::SetAttendance(a) => {
+            Some(a.code.map_or_else(|| "отметка посещаемости снята".into(), |c| c.code().to_owned()))
+        }
+        OpKind::SetLessonTopic(t) => Some(t.topic.clone()),
+        OpKind::SetHomework(h) => Some(h.text.clone()),
+        OpKind::SetIndividualHomework(h) => Some(h.text.clone()),
+        OpKind::SetLessonComment(c) => Some(c.comment.clone()),
+        OpKind::SetFinalMark(f) => f.value.clone(),
+        OpKind::SetAbsenceReason(a) => Some(a.reason.clone()),
+        _ => None,
     }
 }
 

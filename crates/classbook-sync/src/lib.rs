@@ -8,10 +8,11 @@
 mod client;
 mod error;
 pub mod protocol;
+pub mod register;
 mod round;
 pub mod token;
 
 pub use client::{RetryPolicy, SyncClient};
 pub use error::SyncError;
 pub use protocol::PROTOCOL_VERSION;
-pub use round::{PUSH_BATCH, RoundError, RoundReport, sync_round};
+pub use round::{JournalAccess, PUSH_BATCH, RoundError, RoundReport, sync_round};

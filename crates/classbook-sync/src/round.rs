@@ -9,7 +9,7 @@ use crate::error::SyncError;
 use crate::protocol::MAX_PULL_LIMIT;
 use classbook_core::{Journal, JournalError};
 use serde::Serialize;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 /// Ops per push: big enough that a school's first upload is a few hundred
 /// requests, small enough that one request's body stays a few MB.
@@ -36,6 +36,24 @@ pub enum RoundError {
     Sync(#[from] SyncError),
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The journal is not open (the desktop app is still starting).
+    #[error("{0}")]
+    NotOpen(String),
+}
+
+/// Short turns at the journal, between network calls: a plain mutex (the
+/// CLI) or the desktop app's open journal, whose clock it keeps.
+pub trait JournalAccess {
+    fn with_journal<T>(&self, work: impl FnOnce(&mut Journal) -> Result<T, JournalError>) -> Result<T, RoundError>;
+}
+
+impl JournalAccess for Mutex<Journal> {
+    fn with_journal<T>(&self, work: impl FnOnce(&mut Journal) -> Result<T, JournalError>) -> Result<T, RoundError> {
+        // A poisoned lock only means a panic elsewhere; every journal write
+        // is one SQLite transaction, so the data is consistent.
+        let mut journal = self.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        Ok(work(&mut journal)?)
+    }
 }
 
 impl RoundError {
@@ -43,6 +61,7 @@ impl RoundError {
         match self {
             RoundError::Sync(e) => e.code(),
             RoundError::Journal(e) => e.code(),
+            RoundError::NotOpen(_) => "starting",
         }
     }
 
@@ -52,22 +71,16 @@ impl RoundError {
     }
 }
 
-/// A poisoned lock only means a panic elsewhere; every journal write is one
-/// SQLite transaction, so the data is consistent.
-fn lock(journal: &Mutex<Journal>) -> MutexGuard<'_, Journal> {
-    journal.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
 /// Push everything queued, then pull everything new.
-pub async fn sync_round(client: &SyncClient, journal: &Mutex<Journal>) -> Result<RoundReport, RoundError> {
+pub async fn sync_round(client: &SyncClient, journal: &impl JournalAccess) -> Result<RoundReport, RoundError> {
     let mut report = RoundReport::default();
     loop {
-        let batch = lock(journal).outbox(PUSH_BATCH)?;
+        let batch = journal.with_journal(|j| j.outbox(PUSH_BATCH))?;
         if batch.is_empty() {
             break;
         }
         let answer = client.push(&batch).await?;
-        let settled = lock(journal).settle_push(&batch, &answer.verdicts)?;
+        let settled = journal.with_journal(|j| j.settle_push(&batch, &answer.verdicts))?;
         report.pushed += settled.accepted + settled.duplicate;
         report.rejected += settled.rejected;
         if settled.deferred.is_some() {
@@ -76,19 +89,17 @@ pub async fn sync_round(client: &SyncClient, journal: &Mutex<Journal>) -> Result
         }
     }
     loop {
-        let (cursor, own_head) = {
-            let journal = lock(journal);
-            (journal.pull_cursor()?, journal.own_head()?)
-        };
+        let (cursor, own_head) = journal.with_journal(|j| Ok((j.pull_cursor()?, j.own_head()?)))?;
         let page = client.pull(cursor, own_head, MAX_PULL_LIMIT).await?;
-        report.pulled += lock(journal).apply_pulled(&page)?;
+        report.pulled += journal.with_journal(|j| j.apply_pulled(&page))?;
         if !page.more {
             break;
         }
     }
-    let mut journal = lock(journal);
-    let now = journal.now();
-    journal.note_synced(now)?;
-    report.queued = journal.outbox_len()?;
+    report.queued = journal.with_journal(|j| {
+        let now = j.now();
+        j.note_synced(now)?;
+        j.outbox_len()
+    })?;
     Ok(report)
 }

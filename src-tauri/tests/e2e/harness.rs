@@ -170,6 +170,18 @@ impl App {
 
     /// Waits until the element's text satisfies `ok`; returns the text.
     pub async fn wait_text(&self, css: &str, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.wait_text_within(css, what, TIMEOUT, ok).await
+    }
+
+    /// `wait_text` for work that may take longer than `TIMEOUT` (a school's
+    /// first upload to its server in a debug build): a deadline, not a measurement.
+    pub async fn wait_text_within(
+        &self,
+        css: &str,
+        what: &str,
+        deadline: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
         let started = Instant::now();
         loop {
             if let Ok(element) = self.client.find(Locator::Css(css)).await
@@ -178,13 +190,13 @@ impl App {
             {
                 return text;
             }
-            if started.elapsed() > TIMEOUT {
+            if started.elapsed() > deadline {
                 let now = self.client.find(Locator::Css(css)).await.ok();
                 let now = match now {
                     Some(e) => e.text().await.unwrap_or_default(),
                     None => "(no element)".into(),
                 };
-                panic!("{css} never showed {what} within {TIMEOUT:?}; it shows «{now}»");
+                panic!("{css} never showed {what} within {deadline:?}; it shows «{now}»");
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }

@@ -6,6 +6,7 @@
 
 mod harness;
 mod school;
+mod sync;
 
 use harness::{App, Display, key};
 use school::{DemoJournal, title};

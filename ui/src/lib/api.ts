@@ -304,6 +304,36 @@ export interface FillReport {
 }
 export type LessonStatus = "held" | "cancelled" | "transferred";
 
+/** The sync indicator's state (src-tauri/src/sync.rs, SyncView). */
+export interface SyncView {
+  registered: boolean;
+  server: string | null;
+  device: string;
+  /** null until the first round. */
+  online: boolean | null;
+  syncing: boolean;
+  queued: number;
+  rejected: number;
+  last_sync: string | null;
+  last_error: string | null;
+  last_pushed: number | null;
+  last_pulled: number | null;
+}
+
+/** An entry the server refused, with why. */
+export interface RejectedEntry {
+  op_id: Uuid;
+  kind: string;
+  author: Uuid;
+  entered_at: string;
+  lesson_id: Uuid | null;
+  student_id: Uuid | null;
+  place: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
 export function asUiError(error: unknown): UiError {
   if (error && typeof error === "object" && "message" in error) {
     const e = error as { code?: unknown; message: unknown };
@@ -441,4 +471,9 @@ export const api = {
     call<void>("withdraw_student", { studentId, date, order }),
   setLessonStatus: (lessonId: Uuid, status: LessonStatus, movedTo: string | null) =>
     call<void>("set_lesson_status", { lessonId, status, movedTo }),
+  syncStatus: () => call<SyncView>("sync_status"),
+  syncNow: () => call<void>("sync_now"),
+  registerDevice: (server: string, login: string, password: string) =>
+    call<SyncView>("register_device", { server, login, password }),
+  rejectedEntries: () => call<RejectedEntry[]>("rejected_entries"),
 };
