@@ -2,7 +2,9 @@
 # The Debian package for staff-room PCs: `scripts/package-deb.sh` builds
 # dist/classbook_<version>_amd64.deb with Tauri's bundler and prints its path.
 # The package holds /usr/bin/classbook-desktop (the app, with a menu entry
-# «Классный журнал» and its icons) and /usr/bin/classbook (the sysadmin's CLI).
+# «Классный журнал» and its icons), /usr/bin/classbook (the sysadmin's CLI)
+# and /usr/bin/classbook-server (the sync server, for a school that keeps
+# its own on one of its PCs).
 # Install it with `sudo apt install ./dist/classbook_*.deb` (or `dpkg -i`).
 #
 # Steps: the system packages and the UI's npm packages (the Tauri CLI,
@@ -31,6 +33,8 @@ log "building classbook-desktop (release; the first build takes about 17 minutes
 cargo build --release -p classbook-desktop
 log "building classbook (release)"
 cargo build --release -p classbook-cli
+log "building classbook-server (release)"
+cargo build --release -p classbook-server
 
 # The bundler packs the binaries of <target dir>/release. It gets a directory
 # of its own with copies stripped of debug info: the release profile keeps line
@@ -41,8 +45,9 @@ STAGE="$CLASSBOOK_ROOT/dist/stage"
 rm -rf "$STAGE"
 mkdir -p "$STAGE/release"
 objcopy --strip-debug "$TARGET/release/classbook-desktop" "$STAGE/release/classbook-desktop"
-# bundle.linux.deb.files maps /usr/bin/classbook to this path.
+# bundle.linux.deb.files maps /usr/bin/classbook and /usr/bin/classbook-server to these paths.
 objcopy --strip-debug "$TARGET/release/classbook" "$STAGE/release/classbook"
+objcopy --strip-debug "$TARGET/release/classbook-server" "$STAGE/release/classbook-server"
 
 log "packing the .deb (tauri bundle)"
 (cd src-tauri && CARGO_TARGET_DIR="$STAGE" "$TAURI" bundle --bundles deb)

@@ -48,11 +48,11 @@ field Description | grep -q 'Электронный классный журна�
 pass "control: $(field Package) $(field Version) $(field Architecture), Section $(field Section), Priority $(field Priority)"
 
 dpkg-deb -c "$deb" >"$tmp/contents"
-for path in usr/bin/classbook-desktop usr/bin/classbook usr/share/applications/Classbook.desktop \
-    usr/share/icons/hicolor/128x128/apps/classbook-desktop.png; do
+for path in usr/bin/classbook-desktop usr/bin/classbook usr/bin/classbook-server \
+    usr/share/applications/Classbook.desktop usr/share/icons/hicolor/128x128/apps/classbook-desktop.png; do
     grep -Eq "^-.* (\./)?$path\$" "$tmp/contents" || fail "/$path is not in the package"
 done
-pass "contents: both binaries, the menu entry and the icons"
+pass "contents: the three binaries, the menu entry and the icons"
 
 mkdir "$tmp/root"
 dpkg-deb -x "$deb" "$tmp/root"
@@ -69,7 +69,7 @@ pass "menu entry: «Классный журнал»"
 # library linked in would otherwise install fine and fail at the first start).
 mkdir "$tmp/root/debian"
 printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$PACKAGE" "$PACKAGE" >"$tmp/root/debian/control"
-needed="$(cd "$tmp/root" && dpkg-shlibdeps -O usr/bin/classbook-desktop usr/bin/classbook 2>/dev/null)"
+needed="$(cd "$tmp/root" && dpkg-shlibdeps -O usr/bin/classbook-desktop usr/bin/classbook usr/bin/classbook-server 2>/dev/null)"
 depends="$(field Depends)"
 for dep in $(printf '%s\n' "${needed#shlibs:Depends=}" | tr ',' '\n' | sed 's/^ *//; s/ .*//'); do
     printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//; s/ .*//' | grep -qxF "$dep" \
@@ -98,12 +98,13 @@ started=$(date +%s%N)
 installed=1
 "${sudo[@]}" dpkg -i "$deb"
 log "installed in $((($(date +%s%N) - started) / 1000000)) ms"
-for path in /usr/bin/classbook-desktop /usr/bin/classbook /usr/share/applications/Classbook.desktop; do
+for path in /usr/bin/classbook-desktop /usr/bin/classbook /usr/bin/classbook-server \
+    /usr/share/applications/Classbook.desktop; do
     [ "$(dpkg -S "$path" 2>/dev/null)" = "$PACKAGE: $path" ] || fail "$path does not belong to the package"
 done
 # The installed files are the package's, byte for byte (md5sums).
 [ -z "$(dpkg --verify "$PACKAGE")" ] || fail "dpkg --verify $PACKAGE: $(dpkg --verify "$PACKAGE")"
-pass "installed: /usr/bin/classbook-desktop and /usr/bin/classbook belong to $PACKAGE"
+pass "installed: /usr/bin/classbook-desktop, /usr/bin/classbook and /usr/bin/classbook-server belong to $PACKAGE"
 
 # The programs run with a home of their own, so nothing lands in the real one.
 run() {
@@ -119,6 +120,24 @@ run /usr/bin/classbook --db "$tmp/small.db" demo --classes 2 --students 40 >"$tm
 run /usr/bin/classbook --db "$tmp/small.db" stats >"$tmp/stats.out" || fail "classbook stats: $(cat "$tmp/stats.out")"
 grep -q 'Учащихся: 40' "$tmp/stats.out" || fail "classbook stats: $(cat "$tmp/stats.out")"
 pass "/usr/bin/classbook: --version, a small demo school, stats"
+
+# The sync server answers its health check on loopback (bash's /dev/tcp: no
+# HTTP client needed) and stops on SIGTERM.
+# Not through run(): $! must be the server's own pid (env execs it).
+env HOME="$tmp/home" /usr/bin/classbook-server --data "$tmp/server" --listen 127.0.0.1:0 \
+    >"$tmp/server.out" 2>"$tmp/server.err" &
+server_pid=$!
+for _ in $(seq 100); do
+    grep -qs '^listening on http://' "$tmp/server.out" && break
+    sleep 0.1
+done
+port="$(sed -n 's|^listening on http://127\.0\.0\.1:\([0-9]*\)$|\1|p' "$tmp/server.out")"
+[ -n "$port" ] || { kill "$server_pid" 2>/dev/null; fail "classbook-server did not start: $(cat "$tmp/server.out" "$tmp/server.err")"; }
+health="$(exec 3<>"/dev/tcp/127.0.0.1/$port"; printf 'GET /api/v1/health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3; cat <&3)"
+kill -TERM "$server_pid"
+wait "$server_pid" || fail "classbook-server did not stop cleanly on SIGTERM: $(cat "$tmp/server.err")"
+[[ "$health" == *'"status":"ok"'* ]] || fail "GET /api/v1/health answered: $health"
+pass "/usr/bin/classbook-server: listens on loopback, answers /api/v1/health, stops on SIGTERM"
 
 # CLASSBOOK_EXIT_WHEN_READY: the app prints a line and exits 0 once its login
 # screen is on screen.
