@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use classbook_core::Journal;
 use classbook_sync::protocol::RevokeRequest;
-use classbook_sync::{SyncClient, register, sync_round, token};
+use classbook_sync::{SyncClient, register, sync_round_with, token};
 use std::io::BufRead;
 use std::sync::Mutex;
 use uuid::Uuid;
@@ -131,8 +131,17 @@ fn client_of(journal: &Journal) -> Result<SyncClient> {
 }
 
 async fn round(client: &SyncClient, journal: Journal) -> Result<()> {
+    let queued = journal.outbox_len()?;
     let journal = Mutex::new(journal);
-    let outcome = sync_round(client, &journal).await;
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})").expect("a valid template"));
+    bar.set_message(format!("Синхронизация: к отправке {queued}"));
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let outcome = sync_round_with(client, &journal, |so_far| {
+        bar.set_message(format!("Отправлено {} из {queued}, получено {}", so_far.pushed, so_far.pulled));
+    })
+    .await;
+    bar.finish_and_clear();
     let journal = journal.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
     let report = match outcome {
         Ok(report) => report,

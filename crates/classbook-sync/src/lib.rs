@@ -15,4 +15,4 @@ pub mod token;
 pub use client::{RetryPolicy, SyncClient};
 pub use error::SyncError;
 pub use protocol::PROTOCOL_VERSION;
-pub use round::{JournalAccess, PUSH_BATCH, RoundError, RoundReport, sync_round};
+pub use round::{JournalAccess, PUSH_BATCH, RoundError, RoundReport, sync_round, sync_round_with};

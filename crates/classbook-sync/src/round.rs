@@ -73,6 +73,16 @@ impl RoundError {
 
 /// Push everything queued, then pull everything new.
 pub async fn sync_round(client: &SyncClient, journal: &impl JournalAccess) -> Result<RoundReport, RoundError> {
+    sync_round_with(client, journal, |_| {}).await
+}
+
+/// `sync_round`, telling `progress` how far it got after every batch and
+/// page (a school's first upload or download is hundreds of them).
+pub async fn sync_round_with(
+    client: &SyncClient,
+    journal: &impl JournalAccess,
+    mut progress: impl FnMut(&RoundReport),
+) -> Result<RoundReport, RoundError> {
     let mut report = RoundReport::default();
     loop {
         let batch = journal.with_journal(|j| j.outbox(PUSH_BATCH))?;
@@ -83,6 +93,7 @@ pub async fn sync_round(client: &SyncClient, journal: &impl JournalAccess) -> Re
         let settled = journal.with_journal(|j| j.settle_push(&batch, &answer.verdicts))?;
         report.pushed += settled.accepted + settled.duplicate;
         report.rejected += settled.rejected;
+        progress(&report);
         if settled.deferred.is_some() {
             report.deferred = settled.deferred;
             break;
@@ -92,6 +103,7 @@ pub async fn sync_round(client: &SyncClient, journal: &impl JournalAccess) -> Re
         let (cursor, own_head) = journal.with_journal(|j| Ok((j.pull_cursor()?, j.own_head()?)))?;
         let page = client.pull(cursor, own_head, MAX_PULL_LIMIT).await?;
         report.pulled += journal.with_journal(|j| j.apply_pulled(&page))?;
+        progress(&report);
         if !page.more {
             break;
         }
