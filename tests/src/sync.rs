@@ -391,12 +391,6 @@ impl ServerJournal {
             .collect::<rusqlite::Result<_>>()
             .unwrap()
     }
-
-    /// The ids stored voided.
-    pub fn voided(&self) -> BTreeSet<String> {
-        let mut stmt = self.conn.prepare("SELECT id FROM op WHERE voided = 1").unwrap();
-        stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
-    }
 }
 
 // ---------------------------------------------------------------------------

@@ -124,7 +124,15 @@ impl RemoteBatch {
             None if own => own_head(conn, op.device)?.map_or(0, |(seq, _, _)| seq),
             None => foreign_head(conn, op.device)?.map_or(0, |(seq, _, _)| seq),
         };
-        // This PC's own ops come back from the server after a restore.
+        // This PC's own ops come back from the server after a restore from
+        // an older copy. They continue its chain, or the copy has been
+        // written in since and forked it: then nothing is stored.
+        if own && op.device_seq > head {
+            let (_, head_hash, _) = own_head(conn, op.device)?.unwrap_or((0, String::new(), op.hlc));
+            if op.device_seq != head + 1 || op.prev_hash != head_hash {
+                return Err(JournalError::Forked { at: op.device_seq });
+            }
+        }
         let place = if own { Place::Own } else { Place::Foreign(self.next_foreign) };
         let lookups = Lookups { duplicate: op.device_seq <= head, void: self.voids, rejected };
         let applied = store_and_apply(conn, op, received_at, place, lookups)?;
@@ -490,6 +498,11 @@ pub fn op_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Op> {
     })
 }
 
+/// `OP_COLUMNS` of a query that names the op table `o` (beside tables that
+/// have an `id` too).
+pub const OP_COLUMNS_OF_O: &str =
+    "o.id, o.author, o.device, o.device_seq, o.hlc_ms, o.hlc_counter, o.entered_at, o.prev_hash, o.hash, o.payload";
+
 /// The columns `op_from_row` expects, in order.
 pub const OP_COLUMNS: &str =
     "id, author, device, device_seq, hlc_ms, hlc_counter, entered_at, prev_hash, hash, payload";
@@ -497,6 +510,12 @@ pub const OP_COLUMNS: &str =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_columns_of_o_are_the_op_columns() {
+        let prefixed: Vec<String> = OP_COLUMNS.split(", ").map(|c| format!("o.{}", c.trim())).collect();
+        assert_eq!(OP_COLUMNS_OF_O, prefixed.join(", "));
+    }
 
     /// The chain lookups of ops from elsewhere go through `op_chain`, not a
     /// scan of every op from elsewhere.

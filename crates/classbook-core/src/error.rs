@@ -31,6 +31,14 @@ pub enum JournalError {
     DiskFull,
     #[error("Файл журнала повреждён: {0}. Восстановите журнал из резервной копии.")]
     Corrupt(String),
+    /// This journal is an older copy (restored or copied back) in which
+    /// entries were made since: its chain and the server's part ways.
+    #[error(
+        "Журнал этого ПК — более старая копия (восстановлен или скопирован), и в ней после этого сделаны записи: \
+         они расходятся с записями этого ПК на сервере начиная с № {at}. Синхронизация остановлена, чтобы ничего \
+         не потерять: все записи сохранены на этом ПК. Обратитесь к администратору школы."
+    )]
+    Forked { at: u64 },
     #[error("Ошибка базы данных журнала: {0}. Запись не сохранена; повторите или обратитесь к администратору.")]
     Database(rusqlite::Error),
     #[error("Не удалось открыть файл журнала {path}: {source}. Проверьте путь и права доступа.")]
@@ -50,6 +58,7 @@ impl JournalError {
             JournalError::TooNew { .. } => "database_too_new",
             JournalError::DiskFull => "disk_full",
             JournalError::Corrupt(_) => "corrupt",
+            JournalError::Forked { .. } => "forked",
             JournalError::Database(_) => "database",
             JournalError::Io { .. } => "io",
         }

@@ -6,7 +6,7 @@
 //! network here: `classbook-sync` carries these to the server.
 
 use crate::accounts::Session;
-use crate::apply::{self, OP_COLUMNS, op_from_row};
+use crate::apply::{self, OP_COLUMNS_OF_O, op_from_row};
 use crate::error::{JournalError, Result};
 use crate::journal::{Journal, local_get, local_set};
 use chrono::{DateTime, Utc};
@@ -194,7 +194,13 @@ impl Journal {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let mut batch = apply::RemoteBatch::new(&tx, device)?;
         let mut new = 0;
+        // This PC's own ops served back (after a restore from an older copy)
+        // are on the server: they leave the outbox.
+        let mut own_served = 0;
         for pulled in &page.ops {
+            if pulled.op.device == device {
+                own_served = own_served.max(pulled.op.device_seq);
+            }
             if let Some(r) = &pulled.rejected {
                 tx.prepare_cached(
                     "INSERT OR IGNORE INTO sync_rejected (op_id, code, message, learned_at) VALUES (?1, ?2, ?3, ?4)",
@@ -208,6 +214,10 @@ impl Journal {
         }
         local_set(&tx, "clock", &self.clock.last().encode())?;
         local_set(&tx, "pull_cursor", &page.cursor.to_string())?;
+        let pushed: u64 = local_get(&tx, "pushed_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        if own_served > pushed {
+            local_set(&tx, "pushed_seq", &own_served.to_string())?;
+        }
         crate::history::index_cells(&tx)?;
         tx.commit()?;
         self.cache.clear();
@@ -217,7 +227,7 @@ impl Journal {
     /// The inbox of refused entries: all of them, or those `session` made.
     pub fn rejected_entries(&self, session: Option<&Session>) -> Result<Vec<RejectedEntry>> {
         let sql = format!(
-            "SELECT {OP_COLUMNS}, r.code, r.message, o.lesson_id, o.student_id,
+            "SELECT {OP_COLUMNS_OF_O}, r.code, r.message, o.lesson_id, o.student_id,
                     l.date, c.grade || COALESCE(c.letter, ''), s.name
              FROM sync_rejected r JOIN op o ON o.id = r.op_id
              LEFT JOIN lesson l ON l.id = o.lesson_id
@@ -316,7 +326,7 @@ impl Journal {
     /// PC's copy of every chain stays whole.
     pub fn serve_pull(&self, after: u64, device: Uuid, own_head: u64, limit: usize) -> Result<PullPage> {
         let sql = format!(
-            "SELECT {OP_COLUMNS}, o.seq, r.code, r.message FROM op o LEFT JOIN sync_rejected r ON r.op_id = o.id
+            "SELECT {OP_COLUMNS_OF_O}, o.seq, r.code, r.message FROM op o LEFT JOIN sync_rejected r ON r.op_id = o.id
              WHERE o.seq > ?1 AND o.seq <= ?5 AND (o.device <> ?2 OR o.device_seq > ?3) ORDER BY o.seq LIMIT ?4"
         );
         // The last op stored now bounds the page, so an op stored meanwhile

@@ -119,6 +119,7 @@ fn journal_status(e: &JournalError) -> StatusCode {
         | JournalError::MustChangePassword => StatusCode::FORBIDDEN,
         JournalError::NotFound(_) => StatusCode::NOT_FOUND,
         JournalError::Invalid(_) => StatusCode::BAD_REQUEST,
+        JournalError::Forked { .. } => StatusCode::CONFLICT,
         JournalError::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
         JournalError::Database(e) if is_busy(e) => StatusCode::SERVICE_UNAVAILABLE,
         JournalError::TooNew { .. }

@@ -6,7 +6,7 @@
 
 use crate::client::SyncClient;
 use crate::error::SyncError;
-use crate::protocol::MAX_PULL_LIMIT;
+use crate::protocol::{MAX_PULL_LIMIT, Verdict};
 use classbook_core::{Journal, JournalError};
 use serde::Serialize;
 use std::sync::Mutex;
@@ -91,6 +91,15 @@ pub async fn sync_round_with(
         }
         let answer = client.push(&batch).await?;
         let settled = journal.with_journal(|j| j.settle_push(&batch, &answer.verdicts))?;
+        // The server holds another op at the place of the first one it did
+        // not take: this journal is an older copy written in since.
+        let first_deferred =
+            batch.iter().zip(&answer.verdicts).find(|(_, v)| matches!(v.verdict, Verdict::Deferred { .. }));
+        if let Some((op, _)) = first_deferred
+            && op.device_seq <= answer.server_head
+        {
+            return Err(JournalError::Forked { at: op.device_seq }.into());
+        }
         report.pushed += settled.accepted + settled.duplicate;
         report.rejected += settled.rejected;
         progress(&report);
