@@ -232,19 +232,33 @@ impl Writer<'_> {
         Ok(system)
     }
 
-    /// Whether the student is on the lesson's page (in the class or group on that date).
+    /// Whether the student is on the lesson's page (in the class or group on
+    /// that date). A group's list is its members who were in the group's
+    /// class that day: those active now, and those no longer active because
+    /// they left the class since (a withdrawal ends their membership, and a
+    /// late mark for a lesson they were at still counts). A member moved to
+    /// another subgroup of the class is no longer on this one's list: the
+    /// membership says nothing of when the move was.
     pub fn student_on_lesson(&self, student_id: Uuid, place: &LessonPlace, date: NaiveDate) -> Result<bool> {
-        let sid = student_id.to_string();
-        if let Some(group) = place.group_id {
-            return Ok(self
-                .tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM group_member WHERE group_id = ?1 AND student_id = ?2 AND active = 1)",
-                )?
-                .query_row(params![group.to_string(), sid], |r| r.get(0))?);
-        }
-        // The student's latest movement up to the date says where they were
-        // (the same rule as `with_class_stay!`, for one student).
+        let in_class_then = self.placed_in(student_id, place.class_id, Some(date))?;
+        let Some(group) = place.group_id else { return Ok(in_class_then) };
+        let active: Option<bool> = self
+            .tx
+            .prepare_cached("SELECT active FROM group_member WHERE group_id = ?1 AND student_id = ?2")?
+            .query_row(params![group.to_string(), student_id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(match active {
+            None => false,
+            Some(true) => in_class_then,
+            Some(false) => in_class_then && !self.placed_in(student_id, place.class_id, None)?,
+        })
+    }
+
+    /// Whether the student's latest movement up to `date` (or of all, with
+    /// `None`) places them in the class (the rule of `with_class_stay!`, for
+    /// one student).
+    fn placed_in(&self, student_id: Uuid, class_id: Uuid, date: Option<NaiveDate>) -> Result<bool> {
+        let date = date.map_or_else(|| "9999-12-31".to_owned(), |d| d.to_string());
         let latest: Option<(String, Option<String>)> = self
             .tx
             .prepare_cached(
@@ -252,9 +266,9 @@ impl Writer<'_> {
                  WHERE student_id = ?1 AND date <= ?2 AND kind <> 'debt_repaid'
                  ORDER BY date DESC, id DESC LIMIT 1",
             )?
-            .query_row(params![sid, date.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![student_id.to_string(), date], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        let class = place.class_id.to_string();
+        let class = class_id.to_string();
         Ok(latest.is_some_and(|(kind, class_id)| {
             serde_json::from_value::<MovementKind>(serde_json::Value::String(kind))
                 .is_ok_and(MovementKind::places_in_class)

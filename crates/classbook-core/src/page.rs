@@ -135,10 +135,20 @@ const STUDENTS_OF_CLASS: &str = concat!(
     ORDER BY s.surname, s.first_name, s.patronymic"
 );
 
-const STUDENTS_OF_GROUP: &str = "SELECT s.id, s.surname, s.first_name, COALESCE(s.patronymic, ''), NULL
+/// A group's list: its members in the group's class during the period,
+/// those no longer active only if they have left the class (then greyed
+/// after they left, as on a class page; `Writer::student_on_lesson` is the
+/// same rule for one student). `?4` is the group.
+const STUDENTS_OF_GROUP: &str = concat!(
+    with_class_stay!(),
+    "SELECT s.id, s.surname, s.first_name, COALESCE(s.patronymic, ''), MAX(cs.to_date)
     FROM group_member g JOIN student s ON s.id = g.student_id
-    WHERE g.group_id = ?1 AND g.active = 1 AND ?2 = ?2 AND ?3 = ?3
-    ORDER BY s.surname, s.first_name, s.patronymic";
+    JOIN class_stay cs ON cs.student_id = g.student_id
+    WHERE g.group_id = ?4 AND cs.from_date <= ?3 AND (cs.to_date IS NULL OR cs.to_date > ?2)
+    GROUP BY s.id
+    HAVING MAX(g.active) = 1 OR COUNT(cs.to_date) = COUNT(*)
+    ORDER BY s.surname, s.first_name, s.patronymic"
+);
 
 /// Names only for substituted lessons (the «замена» note); the others need none.
 /// A transferred lesson stands at the day it moved to (on the page of its
@@ -218,13 +228,12 @@ impl Journal {
         let group = group_id.map(|g| g.to_string());
         let page_params = params![class_id.to_string(), subject_id.to_string(), group, from, to];
 
-        let (sql, key) = match &group {
-            Some(g) => (STUDENTS_OF_GROUP, g.clone()),
-            None => (STUDENTS_OF_CLASS, class_id.to_string()),
-        };
         let mut students = Vec::new();
-        let mut rows = conn.prepare_cached(sql)?;
-        let mut rows = rows.query(params![key, from, to])?;
+        let mut rows = conn.prepare_cached(if group.is_some() { STUDENTS_OF_GROUP } else { STUDENTS_OF_CLASS })?;
+        let mut rows = match &group {
+            Some(g) => rows.query(params![class_id.to_string(), from, to, g])?,
+            None => rows.query(params![class_id.to_string(), from, to])?,
+        };
         while let Some(r) = rows.next()? {
             let left_on: Option<String> = r.get(4)?;
             students.push(PageStudent {

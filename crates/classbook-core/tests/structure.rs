@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use classbook_core::domain::ids::new_id;
 use classbook_core::domain::model::{MovementKind, PeriodKind, Role};
 use classbook_core::{
-    AccountPerson, AssignmentInput, ClassInput, GroupInput, Journal, PeriodRange, Session, SlotInput, StaffInput,
-    SubjectInput, YearInput,
+    AccountPerson, AssignmentInput, ClassInput, GroupInput, Journal, MarkInput, Order, PeriodRange, Session, SlotInput,
+    StaffInput, SubjectInput, YearInput,
 };
 use common::{School, at, day};
 use uuid::Uuid;
@@ -185,6 +185,42 @@ fn an_administrator_sets_up_a_school_and_a_teacher_finds_the_journal_ready() {
     let dates: Vec<_> = page.lessons.iter().map(|l| l.date).collect();
     assert_eq!(dates, [day(2026, 9, 2), day(2026, 9, 7), day(2026, 9, 9)]);
     assert_eq!(page.students.len(), 4);
+
+    // A student of the subgroup leaves the school on 8 September, and the
+    // subgroup is saved without them. The English teacher's mark for the
+    // 7th, entered late on the 9th, still counts (they were at that lesson),
+    // and the subgroup's page greys them after they left — as a class page
+    // does. A mark for after they left is refused.
+    journal.set_fixed_now(Some(at(2026, 9, 8, 9)));
+    journal
+        .withdraw_student(&admin, students[0], day(2026, 9, 8), Order { number: "77-у".into(), date: day(2026, 9, 8) })
+        .unwrap();
+    let members = vec![students[1]];
+    let title = "1 подгруппа".to_owned();
+    let input = GroupInput { id: Some(group), class_id: class, subject_id: english, title, members };
+    journal.save_group(&admin, input).unwrap();
+    let (_, start) =
+        journal.create_account(&admin, "smirnova", vec![Role::Teacher], AccountPerson::Staff(smith)).unwrap();
+    let mut english_teacher = journal.login("smirnova", &start).unwrap();
+    journal.change_password(&mut english_teacher, &start, "другой-пароль-3").unwrap();
+    journal.set_fixed_now(Some(at(2026, 9, 9, 12)));
+    let page = journal.journal_page(&english_teacher, class, Some(group), english, q1).unwrap();
+    let listed: Vec<(Uuid, Option<chrono::NaiveDate>)> = page.students.iter().map(|s| (s.id, s.left_on)).collect();
+    assert_eq!(listed, [(students[0], Some(day(2026, 9, 8))), (students[1], None)]);
+    let lesson = page.lessons[0].id;
+    let late = |student| MarkInput {
+        mark_id: None,
+        lesson_id: lesson,
+        student_id: student,
+        value: "5".into(),
+        work_type_id: None,
+        comment: None,
+    };
+    journal.set_mark(&english_teacher, late(students[0])).expect("a late mark for a lesson the student was at");
+    journal.set_mark(&english_teacher, late(students[1])).unwrap();
+    // Students outside the subgroup are not on its list, then or now.
+    let refused = journal.set_mark(&english_teacher, late(students[2])).unwrap_err();
+    assert!(refused.to_string().contains("нет в списке"), "{refused}");
 }
 
 #[test]
