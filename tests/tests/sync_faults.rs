@@ -270,13 +270,12 @@ fn the_same_cell_on_two_offline_pcs() {
         let mut journal = open_at(&a.db, ChronoDuration::zero());
         let session = journal.login(&teacher, DEMO_PASSWORD).expect("login on A");
         let cells = lesson_and_student(&journal, &session);
-        let cell = cells
+        cells
             .into_iter()
             .find(|(lesson, student)| {
                 journal.set_attendance(&session, *lesson, *student, Some(AttendanceCode::Absent)).is_ok()
             })
-            .expect("a cell of today's lessons takes attendance");
-        cell
+            .expect("a cell of today's lessons takes attendance")
     };
     {
         let mut journal = open_at(&b.db, ChronoDuration::minutes(5));
@@ -711,7 +710,7 @@ fn entries_typed_on_a_restored_pc_before_it_syncs_stop_sync_and_are_kept() {
     let typed = simulate(&a, &teachers[2], 40, 52);
     assert!(typed < synced, "the server holds more of A's chain past the copy than A typed since");
     let (digest, queued) = (a.digest(), a.queued());
-    assert_eq!(queued, typed as u64);
+    assert_eq!(queued, typed);
     let on_server = server.journal().op_count();
     for round in 1..=2 {
         let out = a.sync();

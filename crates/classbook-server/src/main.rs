@@ -15,6 +15,13 @@ use std::sync::Arc;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Threads for the store's blocking work (SQLite, password checks). Each
+/// thread keeps the memory its last request used in its own allocator heap,
+/// so tokio's default of 512 let a burst of requests grow the server by
+/// megabytes a thread; a school's pushes take turns anyway (`api.rs`), and
+/// requests beyond this wait in tokio's queue.
+const BLOCKING_THREADS: usize = 16;
+
 /// Сервер синхронизации Classbook: принимает записи ПК школ и раздаёт их остальным ПК.
 #[derive(Parser)]
 #[command(name = "classbook-server", version)]
@@ -65,7 +72,11 @@ fn main() -> Result<()> {
     drop(stdout);
     tracing::info!(%bound, data = %args.data.display(), new_schools = !args.no_new_schools, "classbook-server started");
 
-    let runtime = tokio::runtime::Runtime::new().context("запуск сервера")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
+        .build()
+        .context("запуск сервера")?;
     runtime.block_on(serve(listener, router(Arc::new(store)), tls, shutdown_signal()))?;
     tracing::info!("classbook-server stopped");
     Ok(())
