@@ -35,22 +35,26 @@ impl Simulated {
 }
 
 /// The lessons a staff member keeps (teaches or substitutes) between two dates.
-const KEPT_LESSONS: &str = "SELECT id, class_id, group_id, subject_id, date FROM lesson
-    WHERE COALESCE(substitute_id, teacher_id) = ?1 AND date BETWEEN ?2 AND ?3
-      AND COALESCE(status, 'held') = 'held'
-    ORDER BY date, id";
+const KEPT_LESSONS: &str = "SELECT l.id, l.class_id, l.group_id, l.subject_id, l.date, COALESCE(c.graded, 1)
+    FROM lesson l LEFT JOIN class c ON c.id = l.class_id
+    WHERE COALESCE(l.substitute_id, l.teacher_id) = ?1 AND l.date BETWEEN ?2 AND ?3
+      AND COALESCE(l.status, 'held') = 'held'
+    ORDER BY l.date, l.id";
 
 const TOPICS: &[&str] =
     &["Повторение пройденного", "Решение задач", "Самостоятельная работа", "Работа над ошибками", "Обобщение по теме"];
 const HOMEWORK: &[&str] = &["§ 12, упр. 3", "Задачи № 45–48", "Выучить правило", "Повторить конспект"];
 
-/// A kept lesson as read: id, class, group, subject, date.
-type LessonRow = (String, String, Option<String>, String, String);
+/// A kept lesson as read: id, class, group, subject, date, graded.
+type LessonRow = (String, String, Option<String>, String, String, bool);
 /// A journal page: class, group, subject, period.
 type PageKey = (String, Option<String>, String, Uuid);
 
 struct Lesson {
     id: Uuid,
+    /// Marks and homework only where the class is graded (not in grade 1).
+    graded: bool,
+    /// The page's students still in the class (or group).
     students: std::rc::Rc<Vec<Uuid>>,
 }
 
@@ -70,7 +74,8 @@ impl Journal {
         while done.entered() + done.refused < entries {
             let lesson = lessons.choose(&mut rng).expect("not empty");
             let student = lesson.students.choose(&mut rng).copied();
-            let roll = rng.random_range(0..100);
+            // An ungraded class gets attendance and topics only.
+            let roll = if lesson.graded { rng.random_range(0..100) } else { rng.random_range(55..90) };
             let result = match (roll, student) {
                 (0..55, Some(student)) => {
                     let value = ["2", "3", "3", "4", "4", "4", "5", "5"].choose(&mut rng).expect("not empty");
@@ -130,12 +135,12 @@ impl Journal {
             .conn()
             .prepare_cached(KEPT_LESSONS)?
             .query_map(rusqlite::params![staff, from.to_string(), today.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         let mut pages: HashMap<PageKey, std::rc::Rc<Vec<Uuid>>> = HashMap::new();
         let mut lessons = Vec::new();
-        for (id, class, group, subject, date) in rows {
+        for (id, class, group, subject, date, graded) in rows {
             let parse = |t: &str| t.parse::<Uuid>().map_err(|_| JournalError::Corrupt(format!("неверный код «{t}»")));
             let date: NaiveDate = date.parse().map_err(|_| JournalError::Corrupt(format!("неверная дата «{date}»")))?;
             let Some(period) = self.period_of(date)? else { continue };
@@ -145,12 +150,13 @@ impl Journal {
                 None => {
                     let group_id = group.as_deref().map(parse).transpose()?;
                     let page = self.journal_page(session, parse(&class)?, group_id, parse(&subject)?, period)?;
-                    let students = std::rc::Rc::new(page.students.iter().map(|s| s.id).collect::<Vec<_>>());
+                    let present = page.students.iter().filter(|s| s.left_on.is_none()).map(|s| s.id);
+                    let students = std::rc::Rc::new(present.collect::<Vec<_>>());
                     pages.insert(key, students.clone());
                     students
                 }
             };
-            lessons.push(Lesson { id: parse(&id)?, students });
+            lessons.push(Lesson { id: parse(&id)?, graded, students });
         }
         Ok(lessons)
     }
