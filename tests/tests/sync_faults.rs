@@ -729,3 +729,29 @@ fn entries_typed_on_a_restored_pc_before_it_syncs_stop_sync_and_are_kept() {
     b.sync_ok();
     assert_eq!(b.digest(), school, "the other PC keeps the school's journal");
 }
+
+/// No keyring on the PC at all (no Secret Service on its session bus): the
+/// PC is told what is missing, and the token is written nowhere — neither
+/// in the journal nor beside it; the server keeps no device it could not
+/// hand over.
+#[test]
+fn without_a_keyring_the_pc_says_what_is_missing_and_keeps_no_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Keyring::start();
+    let server = Server::start(&dir.path().join("server"));
+    let a = Pc::new("A", dir.path().join("a.db"), &keyring)
+        // A bus address where nothing listens: no Secret Service to reach.
+        .with_env("DBUS_SESSION_BUS_ADDRESS", &format!("unix:path={}", dir.path().join("no-bus").display()));
+    a.ok(&["users", "add", "admin", "--role", "admin"]);
+    let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let out = a.register(&server.url(), "admin", "whatever-2026");
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("Хранилище паролей системы недоступно"), "{message}");
+    assert!(message.contains("gnome-keyring"), "{message}");
+    let registered: i64 = server.registry().query_row("SELECT COUNT(*) FROM devices", [], |r| r.get(0)).unwrap();
+    assert_eq!(registered, 0, "the server registered nothing");
+    assert!(a.status().contains("Сервер: не зарегистрирован"), "{}", a.status());
+    let after: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before, after, "no file was written beside the journal");
+}
