@@ -179,8 +179,15 @@ fn big_page(db: &Path) -> BigPage {
                 if best.as_ref().is_none_or(|(d, _)| distance < *d) {
                     let title = format!("{} · {}", j.class_name, j.subject_name);
                     let period = period.clone();
-                    let big =
-                        BigPage { login: login.clone(), class_id: j.class_id, title, period, students, lessons, start_row };
+                    let big = BigPage {
+                        login: login.clone(),
+                        class_id: j.class_id,
+                        title,
+                        period,
+                        students,
+                        lessons,
+                        start_row,
+                    };
                     best = Some((distance, big));
                 }
             }
@@ -261,6 +268,8 @@ async fn open_page(app: &App, page: &BigPage, in_its_period: bool) {
         } else {
             page.period.title.clone()
         };
+        // The list loads its periods after it is shown: wait for the option.
+        app.find(&format!("#period option[value=\"{}\"]", page.period.id)).await;
         app.find("#period").await.select_by_label(&label).await.unwrap();
     }
     app.click(&format!("button.journal[data-title=\"{}\"]", page.title)).await;

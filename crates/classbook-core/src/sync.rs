@@ -104,8 +104,14 @@ impl Journal {
     }
 
     /// Entries made here that the server has not taken yet.
+    ///
+    /// This PC's ops fill the places 1…head of the log without a gap, so
+    /// that is the head less the push cursor: counting the outbox view would
+    /// read every queued op (the whole log of a PC not yet synced), and the
+    /// sync indicator asks every few seconds.
     pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self.conn().query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
+        let pushed: u64 = local_get(self.conn(), "pushed_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok(self.own_head()?.saturating_sub(pushed))
     }
 
     pub fn sync_state(&self) -> Result<SyncState> {

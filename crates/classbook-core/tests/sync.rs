@@ -263,3 +263,18 @@ fn a_new_school_uploads_without_a_refusal() {
     assert_eq!(server.setting("school_name").unwrap().as_deref(), Some("МБОУ «Школа № 1»"));
     assert_eq!(server.digest().unwrap(), pc.digest().unwrap());
 }
+
+/// The queue's length is what the outbox holds, before and after a push.
+#[test]
+fn the_queue_length_is_the_outbox() {
+    let mut net = network();
+    let petrova = net.school.login("petrova");
+    for student in 0..3 {
+        net.school.journal.set_mark(&petrova, mark(&net.school, 5, student, "4")).unwrap();
+    }
+    assert_eq!(net.school.journal.outbox_len().unwrap(), net.school.journal.outbox(100).unwrap().len() as u64);
+    assert_eq!(net.school.journal.outbox_len().unwrap(), 3);
+    sync(&mut net.school.journal, &mut net.server);
+    assert_eq!(net.school.journal.outbox_len().unwrap(), 0);
+    assert_eq!(net.second.outbox_len().unwrap(), 0, "a PC that only received has nothing queued");
+}
