@@ -96,7 +96,7 @@ pub fn start(desk: Arc<Desk>) {
 
 /// One round, if this PC is registered; its outcome goes to the indicator.
 async fn round(desk: &Arc<Desk>) {
-    let Ok(Some(server)) = desk.with_journal(|journal| register::server_of(journal)) else { return };
+    let Ok(Some(server)) = desk.with_journal(|journal| journal.sync_server()) else { return };
     let cached = desk.link.state().token.clone();
     let token = match cached {
         Some(token) => token,
@@ -161,14 +161,11 @@ async fn on_plain_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 's
 }
 
 pub fn view(desk: &Desk) -> UiResult<SyncView> {
-    let (server, device, state) = desk.with(|open| {
-        let journal = &open.journal;
-        Ok((register::server_of(journal)?, journal.device(), journal.sync_state()?))
-    })?;
+    let (device, state) = desk.with(|open| Ok((open.journal.device(), open.journal.sync_state()?)))?;
     let link = desk.link.state();
     Ok(SyncView {
-        registered: server.is_some(),
-        server,
+        registered: state.server.is_some(),
+        server: state.server,
         device: device.to_string(),
         online: link.online,
         syncing: link.syncing,
@@ -201,7 +198,7 @@ pub async fn register_device(desk: &Arc<Desk>, server: &str, login: &str, passwo
     let answer = client.register(&request).await.map_err(sync_error)?;
     let (device, token) = (request.device_id, answer.device_token.clone());
     on_plain_thread(move || token::save(device, &token)).await.map_err(|e| UiError::new("keyring", e.to_string()))?;
-    desk.with(|open| Ok(register::remember_server(&mut open.journal, client.base_url())?))?;
+    desk.with(|open| Ok(open.journal.set_sync_server(client.base_url())?))?;
     {
         let mut state = desk.link.state();
         state.token = Some(answer.device_token);

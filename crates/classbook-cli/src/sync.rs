@@ -76,7 +76,7 @@ pub fn run(journal: Journal, command: Option<SyncCommand>) -> Result<()> {
             let client = SyncClient::new(&server)?;
             let answer = runtime.block_on(client.register(&request))?;
             token::save(journal.device(), &answer.device_token)?;
-            register::remember_server(&mut journal, client.base_url())?;
+            journal.set_sync_server(client.base_url())?;
             println!("ПК зарегистрирован на сервере {} (устройство {}).", client.base_url(), journal.device());
             if answer.founded {
                 println!(
@@ -125,7 +125,8 @@ fn password(from_stdin: bool, login: &str) -> Result<String> {
 
 /// The server and token of a registered PC.
 fn client_of(journal: &Journal) -> Result<SyncClient> {
-    let server = register::server_of(journal)?
+    let server = journal
+        .sync_server()?
         .context("этот ПК не зарегистрирован на сервере синхронизации: выполните classbook sync register")?;
     Ok(SyncClient::new(&server)?.with_token(token::load(journal.device())?))
 }

@@ -59,16 +59,7 @@ impl Journal {
                         Err(e) => Some(Rejection { code: e.code().to_owned(), message: e.to_string() }),
                     };
                     if let Some(r) = &refusal {
-                        w.tx.prepare_cached(
-                            "INSERT OR IGNORE INTO sync_rejected (op_id, code, message, learned_at)
-                             VALUES (?1, ?2, ?3, ?4)",
-                        )?
-                        .execute(params![
-                            op.id.to_string(),
-                            r.code,
-                            r.message,
-                            received_at
-                        ])?;
+                        crate::sync::note_rejection(&w.tx, op.id, r, received_at)?;
                     }
                     let stored = batch.store(&w.tx, op, received_at, refusal.is_some())?;
                     debug_assert_eq!(stored, Applied::New);

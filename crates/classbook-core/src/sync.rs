@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use classbook_domain::entity::Entity;
 use classbook_domain::ids::{named_id, new_id};
 use classbook_domain::op::Op;
-use classbook_domain::sync::{OpVerdict, PullPage, Verdict};
+use classbook_domain::sync::{OpVerdict, PullPage, Rejection, Verdict};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -60,6 +60,28 @@ pub struct SyncState {
 }
 
 const SCHOOL_ID: &str = "school_id";
+/// The `local` key of the server's address.
+const SYNC_SERVER: &str = "sync_server";
+
+/// A counter this PC keeps in `local` (0 until set).
+fn local_number(conn: &rusqlite::Connection, key: &str) -> Result<u64> {
+    Ok(local_get(conn, key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+/// Keep why the server refused an op (learned from a push, a pull, or, on
+/// the server, its own re-check); once per op.
+pub(crate) fn note_rejection(
+    conn: &rusqlite::Connection,
+    op_id: Uuid,
+    rejection: &Rejection,
+    at_ms: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO sync_rejected (op_id, code, message, learned_at) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![op_id.to_string(), rejection.code, rejection.message, at_ms])?;
+    Ok(())
+}
 
 impl Journal {
     /// The school this journal belongs to (a setting every PC of the school
@@ -91,16 +113,17 @@ impl Journal {
 
     /// Where the next pull starts (the server's cursor after the last page applied).
     pub fn pull_cursor(&self) -> Result<u64> {
-        Ok(local_get(self.conn(), "pull_cursor")?.and_then(|v| v.parse().ok()).unwrap_or(0))
+        local_number(self.conn(), "pull_cursor")
     }
 
-    /// A value this PC keeps for itself and never syncs (the server's address …).
-    pub fn local_value(&self, key: &str) -> Result<Option<String>> {
-        local_get(self.conn(), key)
+    /// The server this PC is registered with (kept by this PC only, never synced).
+    pub fn sync_server(&self) -> Result<Option<String>> {
+        local_get(self.conn(), SYNC_SERVER)
     }
 
-    pub fn set_local_value(&mut self, key: &str, value: &str) -> Result<()> {
-        local_set(self.conn(), key, value)
+    /// Remember the server once the PC's token is safely in the keyring.
+    pub fn set_sync_server(&mut self, base_url: &str) -> Result<()> {
+        local_set(self.conn(), SYNC_SERVER, base_url)
     }
 
     /// Entries made here that the server has not taken yet.
@@ -110,8 +133,7 @@ impl Journal {
     /// read every queued op (the whole log of a PC not yet synced), and the
     /// sync indicator asks every few seconds.
     pub fn outbox_len(&self) -> Result<u64> {
-        let pushed: u64 = local_get(self.conn(), "pushed_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-        Ok(self.own_head()?.saturating_sub(pushed))
+        Ok(self.own_head()?.saturating_sub(local_number(self.conn(), "pushed_seq")?))
     }
 
     pub fn sync_state(&self) -> Result<SyncState> {
@@ -119,12 +141,7 @@ impl Journal {
         let last_sync = local_get(self.conn(), "last_sync")?
             .and_then(|ms| ms.parse().ok())
             .and_then(DateTime::<Utc>::from_timestamp_millis);
-        Ok(SyncState {
-            server: local_get(self.conn(), "sync_server")?,
-            queued: self.outbox_len()?,
-            rejected: rejected as u64,
-            last_sync,
-        })
+        Ok(SyncState { server: self.sync_server()?, queued: self.outbox_len()?, rejected: rejected as u64, last_sync })
     }
 
     /// Note a completed sync round (for the indicator's «last sync»).
@@ -146,7 +163,7 @@ impl Journal {
         let learned_at = self.now().timestamp_millis();
         let device = self.device();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut cursor: u64 = local_get(&tx, "pushed_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        let mut cursor = local_number(&tx, "pushed_seq")?;
         let mut settled = Settled::default();
         let mut refused = Vec::new();
         for (op, verdict) in pushed.iter().zip(verdicts) {
@@ -161,10 +178,7 @@ impl Journal {
                 Verdict::Accepted => settled.accepted += 1,
                 Verdict::Duplicate => settled.duplicate += 1,
                 Verdict::Rejected(r) => {
-                    tx.prepare_cached(
-                        "INSERT OR IGNORE INTO sync_rejected (op_id, code, message, learned_at) VALUES (?1, ?2, ?3, ?4)",
-                    )?
-                    .execute(params![op.id.to_string(), r.code, r.message, learned_at])?;
+                    note_rejection(&tx, op.id, r, learned_at)?;
                     refused.push(op.device_seq as i64);
                     settled.rejected += 1;
                 }
@@ -208,10 +222,7 @@ impl Journal {
                 own_served = own_served.max(pulled.op.device_seq);
             }
             if let Some(r) = &pulled.rejected {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO sync_rejected (op_id, code, message, learned_at) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![pulled.op.id.to_string(), r.code, r.message, now])?;
+                note_rejection(&tx, pulled.op.id, r, now)?;
             }
             if batch.store(&tx, &pulled.op, now, pulled.rejected.is_some())? == apply::Applied::New {
                 new += 1;
@@ -220,8 +231,7 @@ impl Journal {
         }
         local_set(&tx, "clock", &self.clock.last().encode())?;
         local_set(&tx, "pull_cursor", &page.cursor.to_string())?;
-        let pushed: u64 = local_get(&tx, "pushed_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-        if own_served > pushed {
+        if own_served > local_number(&tx, "pushed_seq")? {
             local_set(&tx, "pushed_seq", &own_served.to_string())?;
         }
         crate::history::index_cells(&tx)?;

@@ -1,19 +1,11 @@
 //! Registering a PC with the school's server, the part both the CLI and the
-//! desktop app share: checking the administrator on this PC, naming the
-//! school, and remembering the server once the token is in the keyring.
+//! desktop app share: checking the administrator on this PC and naming the
+//! school. (The server's address is kept by the journal, `sync_server`.)
 
 use crate::protocol::RegisterRequest;
 use classbook_core::domain::model::Role;
 use classbook_core::domain::rules::Denied;
 use classbook_core::{Journal, JournalError};
-
-/// Where this PC's server is kept (a value of this PC's, never synced).
-pub const SERVER_KEY: &str = "sync_server";
-
-/// The server this PC is registered with, if any.
-pub fn server_of(journal: &Journal) -> Result<Option<String>, JournalError> {
-    journal.local_value(SERVER_KEY)
-}
 
 /// What registering this PC tells the server. A PC with a journal checks
 /// the administrator here first and names the school (the first PC of a
@@ -49,11 +41,6 @@ pub fn registration_request(
         device_id: journal.device(),
         device_name,
     })
-}
-
-/// Remember the server once its token is safely in the keyring.
-pub fn remember_server(journal: &mut Journal, base_url: &str) -> Result<(), JournalError> {
-    journal.set_local_value(SERVER_KEY, base_url)
 }
 
 /// This computer's name, for the school's list of devices.
