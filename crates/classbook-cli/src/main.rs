@@ -151,13 +151,20 @@ fn set_clock(journal: &mut Journal) -> Result<()> {
     Ok(())
 }
 
-fn simulate(journal: &mut Journal, login: &str, entries: usize, seed: u64) -> Result<()> {
+/// A user's session for a command run on their behalf (`--as LOGIN`): the
+/// password from CLASSBOOK_PASSWORD, in the demo school its shared password,
+/// else asked for without echo.
+pub(crate) fn user_session(journal: &mut Journal, login: &str) -> Result<Session> {
     let password = match std::env::var("CLASSBOOK_PASSWORD") {
         Ok(password) => password,
         Err(_) if journal.setting("demo_today")?.is_some() => classbook_core::demo::DEMO_PASSWORD.to_owned(),
         Err(_) => secret("CLASSBOOK_PASSWORD", &format!("Пароль «{login}»: "))?,
     };
-    let session = journal.login(login, &password)?;
+    Ok(journal.login(login, &password)?)
+}
+
+fn simulate(journal: &mut Journal, login: &str, entries: usize, seed: u64) -> Result<()> {
+    let session = user_session(journal, login)?;
     let started = std::time::Instant::now();
     let done = journal.simulate(&session, entries, seed)?;
     println!(
