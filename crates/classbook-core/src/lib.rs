@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod admission;
 mod apply;
+mod bulk;
 mod cache;
 mod checkpoint;
 mod contingent;
@@ -33,6 +34,7 @@ mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
+pub use bulk::{BulkEntry, StateTable};
 pub use contingent::{NewStudent, Order};
 pub use db::{SCHEMA_VERSION, configure as configure_connection};
 pub use entries::MarkInput;
