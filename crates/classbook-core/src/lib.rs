@@ -17,6 +17,8 @@ mod entries;
 mod error;
 #[macro_use]
 mod facts;
+// After `facts`: its queries use the `with_class_stay!` macro.
+mod book;
 mod history;
 mod journal;
 mod ktp;
@@ -34,6 +36,9 @@ mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
+pub use book::{
+    BookFinal, BookParent, BookSection, BookStudent, ClassBook, RecordLesson, StudentRecord, SubjectAverage,
+};
 pub use bulk::{BulkEntry, StateTable};
 pub use contingent::{NewStudent, Order};
 pub use db::{SCHEMA_VERSION, configure as configure_connection};
