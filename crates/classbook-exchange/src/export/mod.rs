@@ -1,0 +1,1 @@
+//! Export placeholder (filled in by the next step).
