@@ -3,6 +3,8 @@
 //! school's server, and simulated teachers' work for load and fault tests.
 //! Later issues add backup, import/export and printing to this same binary.
 
+mod print;
+mod exchange;
 mod sync;
 
 use anyhow::{Context, Result, bail};
@@ -57,6 +59,12 @@ enum Command {
         #[command(subcommand)]
         command: Option<sync::SyncCommand>,
     },
+    /// Печать в PDF: классный журнал, сводная ведомость, сведения для
+    /// родителей, табель
+    Print {
+        #[command(subcommand)]
+        command: print::PrintCommand,
+    },
     /// Смоделировать работу учителя: N записей (отметки, посещаемость, темы,
     /// домашние задания) через те же службы, что и приложение. Пароль — из
     /// CLASSBOOK_PASSWORD; в демонстрационной школе — её общий пароль
@@ -70,6 +78,31 @@ enum Command {
         /// Зерно: одно и то же зерно даёт те же записи
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Импорт из xlsx/ods/xls: students, parents, staff или ktp. Всё или
+    /// ничего: при любой ошибке в журнал ничего не записывается
+    Import {
+        /// Что импортировать: students, parents, staff, ktp
+        kind: String,
+        /// Файл таблицы
+        file: PathBuf,
+        /// Только показать, что будет сделано, ничего не записывая
+        #[arg(long)]
+        dry_run: bool,
+        /// Логин, от имени которого выполняется импорт
+        #[arg(long = "as", default_value = "admin")]
+        login: String,
+        /// Номер приказа о зачислении новых учащихся (если в файле нет столбца «Номер приказа»)
+        #[arg(long)]
+        order: Option<String>,
+        /// Дата этого приказа, ДД.ММ.ГГГГ
+        #[arg(long)]
+        order_date: Option<String>,
+    },
+    /// Выгрузка в xlsx, csv или json: журнал класса, итоги, архивная копия
+    Export {
+        #[command(subcommand)]
+        command: exchange::ExportCommand,
     },
 }
 
@@ -127,7 +160,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Users { command } => users(&mut journal, command),
         Command::Stats => stats(&journal),
         Command::Sync { command } => sync::run(journal, command),
+        Command::Print { command } => print::run(&mut journal, command),
         Command::Simulate { login, entries, seed } => simulate(&mut journal, &login, entries, seed),
+        Command::Import { kind, file, dry_run, login, order, order_date } => exchange::import(
+            &mut journal,
+            exchange::ImportArgs { kind, file, dry_run, login, order, order_date },
+        ),
+        Command::Export { command } => exchange::export(&mut journal, command),
     }
 }
 

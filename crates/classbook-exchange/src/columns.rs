@@ -82,8 +82,8 @@ pub fn locate<'a>(book: &'a Workbook, path: &Path, fields: &[Field]) -> Result<L
         }
     }
     match best {
-        // One column may be a coincidence («Класс» in a title); two make a header.
-        Some((found, layout)) if found >= 2 => {
+        // Headers compare whole, so even one known column marks the header row.
+        Some((_, layout)) => {
             let missing: Vec<String> = fields
                 .iter()
                 .zip(&layout.columns)
@@ -96,9 +96,9 @@ pub fn locate<'a>(book: &'a Workbook, path: &Path, fields: &[Field]) -> Result<L
                 missing: missing.join(", "),
             })
         }
-        _ => Err(ExchangeError::NoHeader {
+        None => Err(ExchangeError::NoHeader {
             path: path.to_owned(),
-            expected: fields.iter().map(|f| format!("«{}»", f.title)).collect::<Vec<_>>().join(", "),
+            expected: fields.iter().filter(|f| f.required).map(|f| format!("«{}»", f.title)).collect::<Vec<_>>().join(", "),
         }),
     }
 }

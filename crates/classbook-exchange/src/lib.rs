@@ -13,6 +13,7 @@ mod snapshot;
 mod workbook;
 
 pub use columns::ColumnMatch;
+pub use export::{ExportFormat, Exported, export_archive, export_journal, export_results};
 pub use error::{ExchangeError, Result};
 
 pub use import::ImportOptions;
@@ -62,4 +63,15 @@ pub fn apply_with(
         unchanged: plan.preview.unchanged,
         operations,
     })
+}
+
+/// The class «5А» (loosely written: «5 а») of the current study year, among
+/// the classes the session may see.
+pub fn find_class(journal: &Journal, session: &Session, name: &str) -> Result<Option<uuid::Uuid>> {
+    let key = snapshot::class_key(name);
+    if let Some(j) = journal.my_journals(session)?.into_iter().find(|j| snapshot::class_key(&j.class_name) == key) {
+        return Ok(Some(j.class_id));
+    }
+    let snapshot = snapshot::Snapshot::read(journal, session, &[])?;
+    Ok(snapshot.classes.get(&key).copied())
 }
