@@ -3,8 +3,8 @@
 //! school's server, and simulated teachers' work for load and fault tests.
 //! Later issues add backup, import/export and printing to this same binary.
 
-mod print;
 mod exchange;
+mod print;
 mod sync;
 
 use anyhow::{Context, Result, bail};
@@ -162,10 +162,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Sync { command } => sync::run(journal, command),
         Command::Print { command } => print::run(&mut journal, command),
         Command::Simulate { login, entries, seed } => simulate(&mut journal, &login, entries, seed),
-        Command::Import { kind, file, dry_run, login, order, order_date } => exchange::import(
-            &mut journal,
-            exchange::ImportArgs { kind, file, dry_run, login, order, order_date },
-        ),
+        Command::Import { kind, file, dry_run, login, order, order_date } => {
+            exchange::import(&mut journal, exchange::ImportArgs { kind, file, dry_run, login, order, order_date })
+        }
         Command::Export { command } => exchange::export(&mut journal, command),
     }
 }

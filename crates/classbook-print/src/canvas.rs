@@ -124,15 +124,6 @@ impl Page {
     pub fn shade(&mut self, x: f32, y: f32, w: f32, h: f32) {
         self.items.push(Item::Shade { x, y, w, h });
     }
-
-    /// Every piece of text on the page, in drawing order (for tests and the
-    /// font subset).
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.items.iter().filter_map(|i| match i {
-            Item::Text { text, .. } => Some(text.as_str()),
-            _ => None,
-        })
-    }
 }
 
 /// Distance between baselines of text set at `size` points, mm.

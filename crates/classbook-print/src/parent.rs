@@ -28,17 +28,10 @@ pub fn parent_printout(school: &str, records: &[StudentRecord]) -> Pdf {
 fn student_pages(school: &str, record: &StudentRecord, pages: &mut Vec<Page>) {
     let title = format!("{}, {} класс", record.full_name, record.class_name);
     let span = format!("с {} по {}", date_text(record.from), date_text(record.to));
-    let detail = if school.is_empty() { span.clone() } else { format!("{school} · {span}") };
     let mut page = Page::new(PORTRAIT);
-    let mut y = heading(&mut page, &title, "");
-    y += page.paragraph(
-        MARGIN,
-        y,
-        page.inner_width(),
-        9.0,
-        false,
-        &format!("Сведения об успеваемости и посещаемости {detail}"),
-    );
+    let mut y = heading(&mut page, &title, school);
+    let about = format!("Сведения об успеваемости и посещаемости {span}");
+    y += page.paragraph(MARGIN, y, page.inner_width(), 9.0, false, &about);
     pages.push(page);
 
     let mut lessons = Table::new(

@@ -201,3 +201,43 @@ fn new_page(pages: &mut Vec<Page>, orientation: Orientation, heading: &mut dyn F
     pages.push(page);
     y
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canvas::Item;
+
+    #[test]
+    fn a_long_table_repeats_its_headers_and_keeps_text_inside_its_columns() {
+        let columns = vec![Column::new("Дата", 20.0, Align::Center), Column::new("Тема урока", 60.0, Align::Left)];
+        let mut table = Table::new(columns, 8.0);
+        let topic = "Решение задач на движение по реке: скорость течения, собственная скорость катера";
+        table.rows = (0..120).map(|i| Row::new(vec![format!("{i}.09"), topic.to_owned()])).collect();
+        let mut pages = Vec::new();
+        let mut headings = 0;
+        table.lay_out(&mut pages, Orientation::Portrait, f32::MAX, &mut |p| {
+            headings += 1;
+            p.text(MARGIN, MARGIN, 10.0, true, "Заголовок");
+            MARGIN + 5.0
+        });
+        assert!(pages.len() > 2, "120 wrapped rows fit on {} pages", pages.len());
+        assert_eq!(headings, pages.len());
+        for page in &pages {
+            let texts: Vec<_> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { x, y, size, bold, text } => Some((*x, *y, *size, *bold, text.clone())),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(texts.iter().filter(|t| t.4 == "Тема урока").count(), 1, "headers on every page");
+            for (x, y, size, bold, text) in texts {
+                let right = x + FONTS.width(&text, size, bold);
+                let column_end = if x < MARGIN + 20.0 { MARGIN + 20.0 } else { MARGIN + 80.0 };
+                assert!(right <= column_end, "«{text}» runs past its column ({right} > {column_end})");
+                assert!(y <= page.height() - BOTTOM, "«{text}» below the body");
+            }
+        }
+    }
+}

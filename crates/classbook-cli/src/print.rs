@@ -1,0 +1,213 @@
+//! `classbook print …`: the journal's PDF documents, written whole or not at
+//! all (a full disk or a vanished folder leaves no half-written PDF).
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+use classbook_core::{ClassBook, Journal, Session};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use uuid::Uuid;
+
+#[derive(Subcommand)]
+pub enum PrintCommand {
+    /// Классный журнал для прошивки: за год или за период
+    Journal {
+        #[command(flatten)]
+        who: Who,
+        /// Класс, например 5А; без него — журналы всех классов в папку --out
+        #[arg(long)]
+        class: Option<String>,
+        /// Период: номер («1») или название («1 четверть»); без него — весь год
+        #[arg(long)]
+        period: Option<String>,
+        /// Файл PDF (или папка, когда класс не указан)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Сводная ведомость итоговых отметок класса за год
+    Summary {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Сведения об успеваемости для родителей за даты (по ученику или всему классу)
+    Parent {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        class: String,
+        /// Фамилия и имя ученика; без него — на каждого ученика класса
+        #[arg(long)]
+        student: Option<String>,
+        /// Первый день: 01.12.2025 или 2025-12-01
+        #[arg(long)]
+        from: String,
+        /// Последний день
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Табель успеваемости (по ученику или всему классу)
+    ReportCard {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        class: String,
+        #[arg(long)]
+        student: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Args)]
+pub struct Who {
+    /// Логин того, кто печатает (пароль — из CLASSBOOK_PASSWORD)
+    #[arg(long = "as", default_value = "admin")]
+    login: String,
+}
+
+pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
+    let login = match &command {
+        PrintCommand::Journal { who, .. }
+        | PrintCommand::Summary { who, .. }
+        | PrintCommand::Parent { who, .. }
+        | PrintCommand::ReportCard { who, .. } => who.login.clone(),
+    };
+    let session = crate::user_session(journal, &login)?;
+    let today = journal.today()?;
+    match command {
+        PrintCommand::Journal { class: Some(class), period, out, .. } => {
+            let period = period.map(|p| period_id(journal, &p)).transpose()?;
+            let book = class_book(journal, &session, &class, period)?;
+            let printed = classbook_print::class_journal(&book, today);
+            write_pdf(&out, &printed.pdf.bytes)?;
+            println!("{}: страниц: {}, листов для прошивки: {}.", out.display(), printed.pdf.pages, printed.sheets);
+        }
+        PrintCommand::Journal { class: None, period, out, .. } => {
+            let period = period.map(|p| period_id(journal, &p)).transpose()?;
+            print_school(journal, &session, period, &out, today)?;
+        }
+        PrintCommand::Summary { class, out, .. } => {
+            let book = class_book(journal, &session, &class, None)?;
+            let pdf = classbook_print::summary_sheet(&book, today);
+            write_pdf(&out, &pdf.bytes)?;
+            println!("{}: страниц: {}.", out.display(), pdf.pages);
+        }
+        PrintCommand::Parent { class, student, from, to, out, .. } => {
+            let (from, to) = (parse_date(&from, "--from")?, parse_date(&to, "--to")?);
+            let period = journal.period_of(to)?;
+            let book = class_book(journal, &session, &class, period)?;
+            let students = chosen_students(&book, student.as_deref())?;
+            let records = students
+                .iter()
+                .map(|s| journal.student_record(&session, *s, from, to))
+                .collect::<classbook_core::Result<Vec<_>>>()?;
+            let pdf = classbook_print::parent_printout(&book.school_name, &records);
+            write_pdf(&out, &pdf.bytes)?;
+            println!("{}: страниц: {}, учеников: {}.", out.display(), pdf.pages, records.len());
+        }
+        PrintCommand::ReportCard { class, student, out, .. } => {
+            let book = class_book(journal, &session, &class, None)?;
+            let students = chosen_students(&book, student.as_deref())?;
+            let pdf = classbook_print::report_cards(&book, &students, today);
+            write_pdf(&out, &pdf.bytes)?;
+            println!("{}: страниц: {}.", out.display(), pdf.pages);
+        }
+    }
+    Ok(())
+}
+
+fn class_book(journal: &Journal, session: &Session, class: &str, period: Option<Uuid>) -> Result<ClassBook> {
+    let class_id = journal.class_by_name(class)?;
+    Ok(journal.class_book(session, class_id, period)?)
+}
+
+/// Every class's journal into `dir`, one class at a time (one document in
+/// memory at once).
+fn print_school(
+    journal: &Journal,
+    session: &Session,
+    period: Option<Uuid>,
+    dir: &Path,
+    today: NaiveDate,
+) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("не удалось создать папку {}", dir.display()))?;
+    let classes = journal.school_structure(session)?.classes;
+    let started = std::time::Instant::now();
+    let mut pages = 0;
+    for class in &classes {
+        let book = journal.class_book(session, class.id, period)?;
+        let printed = classbook_print::class_journal(&book, today);
+        let path = dir.join(format!("Журнал {}.pdf", class.name));
+        write_pdf(&path, &printed.pdf.bytes)?;
+        println!("{}: страниц: {}, листов: {}", path.display(), printed.pdf.pages, printed.sheets);
+        pages += printed.pdf.pages;
+    }
+    println!("Классов: {}, страниц: {pages}, за {:.1} с.", classes.len(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn period_id(journal: &Journal, wanted: &str) -> Result<Uuid> {
+    let periods = journal.periods()?;
+    let wanted = wanted.trim();
+    let found = periods
+        .iter()
+        .find(|p| p.title.eq_ignore_ascii_case(wanted) || p.title.split_whitespace().next() == Some(wanted));
+    match found {
+        Some(p) => Ok(p.id),
+        None => bail!(
+            "периода «{wanted}» нет: укажите номер или название одного из: {}",
+            periods.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// Students named by «Фамилия Имя» (the start of the full name), or all.
+fn chosen_students(book: &ClassBook, wanted: Option<&str>) -> Result<Vec<Uuid>> {
+    let Some(wanted) = wanted else { return Ok(book.students.iter().map(|s| s.id).collect()) };
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е");
+    let key = norm(wanted);
+    let found: Vec<_> = book.students.iter().filter(|s| norm(&s.full_name).starts_with(&key)).collect();
+    match found.as_slice() {
+        [one] => Ok(vec![one.id]),
+        [] => bail!("в {} классе нет ученика «{wanted}»: укажите фамилию и имя, как в списке класса", book.class_name),
+        many => bail!(
+            "«{wanted}» подходит нескольким ученикам ({}): укажите полнее",
+            many.iter().map(|s| s.full_name.as_str()).collect::<Vec<_>>().join("; ")
+        ),
+    }
+}
+
+pub(crate) fn parse_date(text: &str, flag: &str) -> Result<NaiveDate> {
+    let text = text.trim();
+    NaiveDate::parse_from_str(text, "%d.%m.%Y")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+        .with_context(|| format!("{flag} «{text}»: дата пишется как 01.12.2025 или 2025-12-01"))
+}
+
+/// Write `bytes` to `path` whole or not at all: into a temporary file in
+/// the same folder, flushed to the disk, then renamed over the target.
+pub(crate) fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!("папки {} нет: укажите в --out существующую папку", dir.display());
+    }
+    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+        format!("не удалось записать в папку {}: проверьте, что она доступна для записи", dir.display())
+    })?;
+    let write = file.write_all(bytes).and_then(|_| file.as_file().sync_all());
+    if let Err(e) = write {
+        bail!("не удалось записать {}: {e} (проверьте место на диске); файл не создан", path.display());
+    }
+    file.persist(path).with_context(|| format!("не удалось сохранить {}", path.display()))?;
+    Ok(())
+}

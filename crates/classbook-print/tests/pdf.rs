@@ -1,0 +1,186 @@
+//! The printed documents of a generated school, checked with the tools a
+//! print shop would use: qpdf for structure, pdfinfo for pages, pdffonts for
+//! the embedded font, pdftotext for what a reader sees, pdftoppm for pixels.
+
+use classbook_core::demo::{DEMO_PASSWORD, DemoConfig};
+use classbook_core::{ClassBook, Journal, Session};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+struct School {
+    dir: TempDir,
+    journal: Journal,
+    deputy: Session,
+    parent_login: String,
+}
+
+fn school() -> School {
+    let dir = TempDir::new().unwrap();
+    let mut journal = Journal::open(&dir.path().join("journal.db")).unwrap();
+    let config = DemoConfig { classes: 2, students: 50, ..DemoConfig::default() };
+    let demo = journal.create_demo(&config, |_, _| {}).unwrap();
+    journal.set_fixed_now(journal.demo_clock_start().unwrap());
+    let login = |part: &str| demo.accounts.iter().find(|a| a.role.contains(part)).unwrap().login.clone();
+    let deputy = journal.login(&login("завуч"), DEMO_PASSWORD).unwrap();
+    School { parent_login: login("родитель"), dir, journal, deputy }
+}
+
+fn book(school: &School, class: &str) -> ClassBook {
+    let class_id = school.journal.class_by_name(class).unwrap();
+    school.journal.class_book(&school.deputy, class_id, None).unwrap()
+}
+
+fn save(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| panic!("{name} не запускается: {e}"));
+    assert!(out.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn check_structure(path: &Path) {
+    let qpdf = Command::new("qpdf").arg("--check").arg(path).output().unwrap();
+    assert!(qpdf.status.success(), "qpdf --check: {}", String::from_utf8_lossy(&qpdf.stdout));
+    let fonts = tool("pdffonts", &[path.to_str().unwrap()]);
+    assert!(fonts.contains("CID TrueType"), "{fonts}");
+    for line in fonts.lines().skip(2) {
+        assert!(line.contains(" yes "), "a font not embedded: {line}");
+    }
+}
+
+fn pages(path: &Path) -> usize {
+    let info = tool("pdfinfo", &[path.to_str().unwrap()]);
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+}
+
+fn page_text(path: &Path, page: usize) -> String {
+    let n = page.to_string();
+    tool("pdftotext", &["-f", &n, "-l", &n, "-layout", path.to_str().unwrap(), "-"])
+}
+
+#[test]
+fn the_yearly_journal_is_whole_readable_and_ready_for_binding() {
+    let school = school();
+    let book = book(&school, "11А");
+    let printed = classbook_print::class_journal(&book, school.journal.today().unwrap());
+    let path = save(school.dir.path(), "journal.pdf", &printed.pdf.bytes);
+    check_structure(&path);
+
+    // The sheet count on the certificate is the real one, for duplex printing.
+    let total = pages(&path);
+    assert_eq!(total, printed.pdf.pages);
+    assert_eq!(total, printed.sheets * 2, "a bound journal has whole sheets");
+    let certificate = page_text(&path, total);
+    let count = format!("печатью {} ({})", printed.sheets, classbook_print::in_words(printed.sheets as u32));
+    assert!(certificate.split_whitespace().collect::<Vec<_>>().join(" ").contains(&count), "{certificate}");
+
+    let text = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for student in &book.students {
+        assert!(text.contains(&student.short_name), "{} is not in the journal", student.short_name);
+        assert!(flat.contains(&student.full_name), "{} is not in the class list", student.full_name);
+    }
+    let section = &book.sections[0];
+    let lesson = section.pages[0].lessons.iter().find(|l| l.topic.is_some()).unwrap();
+    let topic = lesson.topic.as_deref().unwrap();
+    assert!(flat.contains(topic), "topic «{topic}» is not printed");
+    let mark = &section.pages[0].marks[0];
+    assert!(["1", "2", "3", "4", "5"].contains(&mark.value.as_str()));
+
+    // Each spread: the grid on a left (even) page, its topics on the facing right page.
+    let mut spreads = 0;
+    for n in 1..=total {
+        let text = page_text(&path, n);
+        let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+        if first.contains("что пройдено на уроке") {
+            assert!(n % 2 == 1, "topics on a left page {n}");
+            let grid = page_text(&path, n - 1);
+            let heading = first.split(" · что пройдено").next().unwrap().trim();
+            assert!(grid.contains(heading), "page {n} does not face its grid «{heading}»");
+            spreads += 1;
+        }
+    }
+    assert!(spreads >= book.sections.len(), "only {spreads} spreads found");
+    // Page numbers are printed (the title page's is not).
+    assert!(page_text(&path, 2).lines().any(|l| l.trim() == "2"));
+}
+
+#[test]
+fn a_period_journal_summary_sheet_report_cards_and_parent_printouts() {
+    let school = school();
+    let class_id = school.journal.class_by_name("11А").unwrap();
+    let q1 = school.journal.periods().unwrap()[0].clone();
+    let quarter = school.journal.class_book(&school.deputy, class_id, Some(q1.id)).unwrap();
+    assert_eq!(quarter.periods.len(), 1);
+    let printed = classbook_print::class_journal(&quarter, school.journal.today().unwrap());
+    let path = save(school.dir.path(), "q1.pdf", &printed.pdf.bytes);
+    check_structure(&path);
+    assert!(page_text(&path, 1).contains(&q1.title));
+
+    let year = book(&school, "11А");
+    let today = school.journal.today().unwrap();
+    let summary = save(school.dir.path(), "summary.pdf", &classbook_print::summary_sheet(&year, today).bytes);
+    check_structure(&summary);
+    let text = tool("pdftotext", &[summary.to_str().unwrap(), "-"]);
+    assert!(text.contains("Сводная ведомость итоговых отметок"));
+    let final_mark = &year.finals[0];
+    let student = year.students.iter().find(|s| s.id == final_mark.student_id).unwrap();
+    assert!(text.contains(&student.short_name));
+
+    let cards = classbook_print::report_cards(&year, &[], today);
+    let cards_path = save(school.dir.path(), "cards.pdf", &cards.bytes);
+    check_structure(&cards_path);
+    assert_eq!(pages(&cards_path), year.students.len(), "one report card per page");
+    let first = page_text(&cards_path, 1);
+    assert!(first.contains(&year.students[0].full_name));
+    let q1_final = year.final_of(year.students[0].id, final_mark.subject_id, final_mark.period_id);
+    assert!(q1_final.is_none() || first.contains(q1_final.unwrap()));
+
+    // A week for one student's parents: lessons, marks, absences as counted.
+    let student = &year.students[0];
+    let (from, to) = (today - chrono::Duration::days(13), today);
+    let record = school.journal.student_record(&school.deputy, student.id, from, to).unwrap();
+    assert!(!record.lessons.is_empty());
+    let printout = save(
+        school.dir.path(),
+        "parent.pdf",
+        &classbook_print::parent_printout(&year.school_name, std::slice::from_ref(&record)).bytes,
+    );
+    check_structure(&printout);
+    let text = tool("pdftotext", &[printout.to_str().unwrap(), "-"]);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&format!("Пропущено уроков: {}", record.absences)), "{flat}");
+    let topic = record.lessons.iter().find_map(|l| l.topic.clone()).unwrap();
+    let first_words: String = topic.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    assert!(flat.contains(&first_words), "«{first_words}» missing");
+
+    // Pixels: a page renders to a non-blank image.
+    let prefix = school.dir.path().join("page");
+    tool("pdftoppm", &["-r", "40", "-f", "1", "-l", "1", "-png", printout.to_str().unwrap(), prefix.to_str().unwrap()]);
+    let png = std::fs::read_dir(school.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".png"));
+    assert!(png.unwrap().metadata().unwrap().len() > 2_000);
+}
+
+#[test]
+fn parents_print_only_their_own_child() {
+    let mut school = school();
+    let parent = school.journal.login(&school.parent_login.clone(), DEMO_PASSWORD).unwrap();
+    let year = book(&school, "11А");
+    let today = school.journal.today().unwrap();
+    let refused: Vec<_> =
+        year.students.iter().filter_map(|s| school.journal.student_record(&parent, s.id, today, today).err()).collect();
+    // The demo parent's child may or may not be in 5А; everyone else is refused.
+    assert!(refused.len() >= year.students.len() - 1);
+    assert!(refused[0].to_string().contains("своего ребёнка"), "{}", refused[0]);
+    let class_id = school.journal.class_by_name("11А").unwrap();
+    let err = school.journal.class_book(&parent, class_id, None).unwrap_err();
+    assert!(err.to_string().contains("журнал"), "{err}");
+}
