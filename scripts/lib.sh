@@ -29,11 +29,13 @@ die() {
 #   desktop-file-utils:    desktop-file-validate, which checks the .deb's menu entry (scripts/test-package.sh)
 #   dbus, gnome-keyring:   a real Secret Service for the sync tests (the device token lives in the OS
 #                          keyring): each test starts its own bus and keyring daemon
+#   poppler-utils, qpdf:   pdfinfo, pdffonts, pdftotext, pdftoppm and qpdf --check, with which the
+#                          print tests read the PDFs back as a reader and a print shop would
 # The .deb itself needs nothing more: Tauri's bundler writes it in Rust; objcopy
 # (binutils) and dpkg-shlibdeps (dpkg-dev) come with build-essential.
 classbook_system_packages() {
     echo build-essential pkg-config libwebkit2gtk-4.1-dev librsvg2-dev libxdo-dev webkit2gtk-driver xvfb xauth \
-        x11-apps netpbm desktop-file-utils dbus gnome-keyring
+        x11-apps netpbm desktop-file-utils dbus gnome-keyring poppler-utils qpdf
 }
 
 # Install the packages above that are missing. Checks with dpkg first, so a
