@@ -86,8 +86,13 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
             let period = period.map(|p| period_id(journal, &p)).transpose()?;
             let book = class_book(journal, &session, &class, period)?;
             let printed = classbook_print::class_journal(&book, today);
-            write_pdf(&out, &printed.pdf.bytes)?;
-            println!("{}: страниц: {}, листов для прошивки: {}.", out.display(), printed.pdf.pages, printed.sheets);
+            write_pdf(&out, &printed.document.to_pdf())?;
+            println!(
+                "{}: страниц: {}, листов для прошивки: {}.",
+                out.display(),
+                printed.document.page_count(),
+                printed.sheets
+            );
         }
         PrintCommand::Journal { class: None, period, out, .. } => {
             let period = period.map(|p| period_id(journal, &p)).transpose()?;
@@ -96,8 +101,8 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
         PrintCommand::Summary { class, out, .. } => {
             let book = class_book(journal, &session, &class, None)?;
             let pdf = classbook_print::summary_sheet(&book, today);
-            write_pdf(&out, &pdf.bytes)?;
-            println!("{}: страниц: {}.", out.display(), pdf.pages);
+            write_pdf(&out, &pdf.to_pdf())?;
+            println!("{}: страниц: {}.", out.display(), pdf.page_count());
         }
         PrintCommand::Parent { class, student, from, to, out, .. } => {
             let (from, to) = (parse_date(&from, "--from")?, parse_date(&to, "--to")?);
@@ -109,15 +114,15 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
                 .map(|s| journal.student_record(&session, *s, from, to))
                 .collect::<classbook_core::Result<Vec<_>>>()?;
             let pdf = classbook_print::parent_printout(&book.school_name, &records);
-            write_pdf(&out, &pdf.bytes)?;
-            println!("{}: страниц: {}, учеников: {}.", out.display(), pdf.pages, records.len());
+            write_pdf(&out, &pdf.to_pdf())?;
+            println!("{}: страниц: {}, учеников: {}.", out.display(), pdf.page_count(), records.len());
         }
         PrintCommand::ReportCard { class, student, out, .. } => {
             let book = class_book(journal, &session, &class, None)?;
             let students = chosen_students(&book, student.as_deref())?;
             let pdf = classbook_print::report_cards(&book, &students, today);
-            write_pdf(&out, &pdf.bytes)?;
-            println!("{}: страниц: {}.", out.display(), pdf.pages);
+            write_pdf(&out, &pdf.to_pdf())?;
+            println!("{}: страниц: {}.", out.display(), pdf.page_count());
         }
     }
     Ok(())
@@ -145,9 +150,9 @@ fn print_school(
         let book = journal.class_book(session, class.id, period)?;
         let printed = classbook_print::class_journal(&book, today);
         let path = dir.join(format!("Журнал {}.pdf", class.name));
-        write_pdf(&path, &printed.pdf.bytes)?;
-        println!("{}: страниц: {}, листов: {}", path.display(), printed.pdf.pages, printed.sheets);
-        pages += printed.pdf.pages;
+        write_pdf(&path, &printed.document.to_pdf())?;
+        println!("{}: страниц: {}, листов: {}", path.display(), printed.document.page_count(), printed.sheets);
+        pages += printed.document.page_count();
     }
     println!("Классов: {}, страниц: {pages}, за {:.1} с.", classes.len(), started.elapsed().as_secs_f64());
     Ok(())

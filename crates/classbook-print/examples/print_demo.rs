@@ -35,17 +35,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let book = journal.class_book(&session, class_id, None)?;
         let read = started.elapsed();
         let printed = classbook_print::class_journal(&book, today);
-        std::fs::write(std::path::Path::new(&out).join(format!("journal-{class}.pdf")), &printed.pdf.bytes)?;
+        let pdf = printed.document.to_pdf();
+        std::fs::write(std::path::Path::new(&out).join(format!("journal-{class}.pdf")), &pdf)?;
         println!(
             "{class}: {} pages, {} sheets, {:.1} MB, read {:.0} ms, total {:.0} ms",
-            printed.pdf.pages,
+            printed.document.page_count(),
             printed.sheets,
-            printed.pdf.bytes.len() as f64 / 1e6,
+            pdf.len() as f64 / 1e6,
             read.as_secs_f64() * 1e3,
             started.elapsed().as_secs_f64() * 1e3
         );
-        pages += printed.pdf.pages;
-        bytes += printed.pdf.bytes.len();
+        pages += printed.document.page_count();
+        bytes += pdf.len();
     }
     println!(
         "{} classes: {pages} pages, {:.1} MB in {:.1} s",

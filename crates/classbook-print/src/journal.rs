@@ -5,7 +5,7 @@
 //! binding certificate with the real number of sheets.
 
 use crate::canvas::{Align, MARGIN, Orientation, Page};
-use crate::render::{Pdf, to_pdf};
+use crate::render::Document;
 use crate::summary::{finals_tables, heading};
 use crate::table::{BOTTOM, Column, Row, Table};
 use crate::words::{in_words, plural};
@@ -26,7 +26,7 @@ const FINAL_WIDTH: f32 = 9.0;
 /// A printed journal and the count its binding certificate states.
 #[derive(Clone, Debug)]
 pub struct PrintedJournal {
-    pub pdf: Pdf,
+    pub document: Document,
     /// Sheets of paper when printed on both sides: pages / 2.
     pub sheets: usize,
 }
@@ -69,8 +69,8 @@ pub fn class_journal(book: &ClassBook, printed_on: NaiveDate) -> PrintedJournal 
     let sheets = pages.len().div_ceil(2);
     pages.push(certificate_page(book, sheets));
     number_pages(&mut pages, 1);
-    let pdf = to_pdf(&format!("Классный журнал {} класса, {}", book.class_name, book.year_title), &pages);
-    PrintedJournal { pdf, sheets }
+    let title = format!("Классный журнал {} класса, {}", book.class_name, book.year_title);
+    PrintedJournal { document: Document { title, pages }, sheets }
 }
 
 fn subtitle(book: &ClassBook) -> String {

@@ -15,12 +15,13 @@ mod parent;
 mod render;
 mod report_card;
 mod summary;
+mod svg;
 mod table;
 mod words;
 
 pub use journal::{PrintedJournal, class_journal};
 pub use parent::parent_printout;
-pub use render::Pdf;
+pub use render::Document;
 pub use report_card::report_cards;
 pub use summary::summary_sheet;
 pub use words::in_words;

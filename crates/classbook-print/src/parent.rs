@@ -3,7 +3,7 @@
 //! subject, absences and lateness — for families without the electronic diary.
 
 use crate::canvas::{Align, MARGIN, Orientation, Page};
-use crate::render::{Pdf, to_pdf};
+use crate::render::Document;
 use crate::summary::{heading, signature};
 use crate::table::{Column, Row, Table};
 use crate::{date_text, number_pages};
@@ -12,7 +12,7 @@ use classbook_core::StudentRecord;
 const PORTRAIT: Orientation = Orientation::Portrait;
 
 /// One printout per student, each starting on a new page.
-pub fn parent_printout(school: &str, records: &[StudentRecord]) -> Pdf {
+pub fn parent_printout(school: &str, records: &[StudentRecord]) -> Document {
     let mut pages = Vec::new();
     for record in records {
         student_pages(school, record, &mut pages);
@@ -22,7 +22,7 @@ pub fn parent_printout(school: &str, records: &[StudentRecord]) -> Pdf {
         [one] => format!("Сведения об успеваемости: {}", one.full_name),
         _ => "Сведения об успеваемости для родителей".to_owned(),
     };
-    to_pdf(&title, &pages)
+    Document { title, pages }
 }
 
 fn student_pages(school: &str, record: &StudentRecord, pages: &mut Vec<Page>) {

@@ -7,23 +7,30 @@ use printpdf::{
     Point, Pt, Rect, TextItem, TextMatrix,
 };
 
-/// A finished document: its bytes and how many pages it has.
+/// A laid-out document: its pages, ready to become a PDF (to print and
+/// keep) or SVG pictures of its pages (to preview in the app).
 #[derive(Clone, Debug)]
-pub struct Pdf {
-    pub bytes: Vec<u8>,
-    pub pages: usize,
+pub struct Document {
+    pub title: String,
+    pub(crate) pages: Vec<Page>,
 }
 
-pub fn to_pdf(title: &str, pages: &[Page]) -> Pdf {
-    let mut doc = PdfDocument::new(title);
-    doc.metadata.info.creator = "Classbook".to_owned();
-    doc.metadata.info.producer = "Classbook (printpdf)".to_owned();
-    let regular = doc.add_font(&FONTS.regular);
-    let bold = doc.add_font(&FONTS.bold);
-    let pdf_pages = pages.iter().map(|page| pdf_page(page, &regular, &bold)).collect();
-    doc.with_pages(pdf_pages);
-    let bytes = doc.save(&PdfSaveOptions::default(), &mut Vec::new());
-    Pdf { bytes, pages: pages.len() }
+impl Document {
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// The PDF, with the font embedded.
+    pub fn to_pdf(&self) -> Vec<u8> {
+        let mut doc = PdfDocument::new(&self.title);
+        doc.metadata.info.creator = "Classbook".to_owned();
+        doc.metadata.info.producer = "Classbook (printpdf)".to_owned();
+        let regular = doc.add_font(&FONTS.regular);
+        let bold = doc.add_font(&FONTS.bold);
+        let pdf_pages = self.pages.iter().map(|page| pdf_page(page, &regular, &bold)).collect();
+        doc.with_pages(pdf_pages);
+        doc.save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
 }
 
 fn pdf_page(page: &Page, regular: &FontId, bold: &FontId) -> PdfPage {

@@ -2,7 +2,7 @@
 //! each period and the year, one page per student.
 
 use crate::canvas::{Align, MARGIN, Orientation, Page};
-use crate::render::{Pdf, to_pdf};
+use crate::render::Document;
 use crate::summary::{heading, signature};
 use crate::table::{Column, Row, Table};
 use crate::{date_text, number_pages};
@@ -13,7 +13,7 @@ use uuid::Uuid;
 const PORTRAIT: Orientation = Orientation::Portrait;
 
 /// Report cards of `students` of `book` (all of them when empty).
-pub fn report_cards(book: &ClassBook, students: &[Uuid], printed_on: NaiveDate) -> Pdf {
+pub fn report_cards(book: &ClassBook, students: &[Uuid], printed_on: NaiveDate) -> Document {
     let periods: Vec<(&str, Uuid)> = book
         .periods
         .iter()
@@ -48,5 +48,5 @@ pub fn report_cards(book: &ClassBook, students: &[Uuid], printed_on: NaiveDate) 
         page.text(MARGIN, y + 32.0, 8.0, false, format!("Выдан {}", date_text(printed_on)));
     }
     number_pages(&mut pages, 1);
-    to_pdf(&format!("Табели успеваемости, {} класс", book.class_name), &pages)
+    Document { title: format!("Табели успеваемости, {} класс", book.class_name), pages }
 }

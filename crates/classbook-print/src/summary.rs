@@ -3,7 +3,7 @@
 //! years, so it is also printed as a document of its own.
 
 use crate::canvas::{Align, MARGIN, Orientation, Page};
-use crate::render::{Pdf, to_pdf};
+use crate::render::Document;
 use crate::table::{Column, Row, Table};
 use crate::{date_text, number_pages};
 use chrono::NaiveDate;
@@ -74,7 +74,7 @@ fn short_period(title: &str) -> String {
 }
 
 /// The summary sheet as its own document, with the signatures it needs.
-pub fn summary_sheet(book: &ClassBook, printed_on: NaiveDate) -> Pdf {
+pub fn summary_sheet(book: &ClassBook, printed_on: NaiveDate) -> Document {
     let orientation = Orientation::Landscape;
     let title =
         format!("Сводная ведомость итоговых отметок, {} класс, {} учебный год", book.class_name, book.year_title);
@@ -99,7 +99,7 @@ pub fn summary_sheet(book: &ClassBook, printed_on: NaiveDate) -> Pdf {
     signature(page, y + 20.0, "Директор", book.director.as_deref().unwrap_or_default());
     page.text(MARGIN, y + 28.0, 8.0, false, format!("Сформирована {}", date_text(printed_on)));
     number_pages(&mut pages, 1);
-    to_pdf(&title, &pages)
+    Document { title, pages }
 }
 
 pub fn signature(page: &mut Page, y: f32, role: &str, name: &str) {

@@ -68,12 +68,12 @@ fn the_yearly_journal_is_whole_readable_and_ready_for_binding() {
     let school = school();
     let book = book(&school, "11А");
     let printed = classbook_print::class_journal(&book, school.journal.today().unwrap());
-    let path = save(school.dir.path(), "journal.pdf", &printed.pdf.bytes);
+    let path = save(school.dir.path(), "journal.pdf", &printed.document.to_pdf());
     check_structure(&path);
 
     // The sheet count on the certificate is the real one, for duplex printing.
     let total = pages(&path);
-    assert_eq!(total, printed.pdf.pages);
+    assert_eq!(total, printed.document.page_count());
     assert_eq!(total, printed.sheets * 2, "a bound journal has whole sheets");
     let certificate = page_text(&path, total);
     let count = format!("печатью {} ({})", printed.sheets, classbook_print::in_words(printed.sheets as u32));
@@ -118,13 +118,13 @@ fn a_period_journal_summary_sheet_report_cards_and_parent_printouts() {
     let quarter = school.journal.class_book(&school.deputy, class_id, Some(q1.id)).unwrap();
     assert_eq!(quarter.periods.len(), 1);
     let printed = classbook_print::class_journal(&quarter, school.journal.today().unwrap());
-    let path = save(school.dir.path(), "q1.pdf", &printed.pdf.bytes);
+    let path = save(school.dir.path(), "q1.pdf", &printed.document.to_pdf());
     check_structure(&path);
     assert!(page_text(&path, 1).contains(&q1.title));
 
     let year = book(&school, "11А");
     let today = school.journal.today().unwrap();
-    let summary = save(school.dir.path(), "summary.pdf", &classbook_print::summary_sheet(&year, today).bytes);
+    let summary = save(school.dir.path(), "summary.pdf", &classbook_print::summary_sheet(&year, today).to_pdf());
     check_structure(&summary);
     let text = tool("pdftotext", &[summary.to_str().unwrap(), "-"]);
     assert!(text.contains("Сводная ведомость итоговых отметок"));
@@ -133,7 +133,7 @@ fn a_period_journal_summary_sheet_report_cards_and_parent_printouts() {
     assert!(text.contains(&student.short_name));
 
     let cards = classbook_print::report_cards(&year, &[], today);
-    let cards_path = save(school.dir.path(), "cards.pdf", &cards.bytes);
+    let cards_path = save(school.dir.path(), "cards.pdf", &cards.to_pdf());
     check_structure(&cards_path);
     assert_eq!(pages(&cards_path), year.students.len(), "one report card per page");
     let first = page_text(&cards_path, 1);
@@ -149,7 +149,7 @@ fn a_period_journal_summary_sheet_report_cards_and_parent_printouts() {
     let printout = save(
         school.dir.path(),
         "parent.pdf",
-        &classbook_print::parent_printout(&year.school_name, std::slice::from_ref(&record)).bytes,
+        &classbook_print::parent_printout(&year.school_name, std::slice::from_ref(&record)).to_pdf(),
     );
     check_structure(&printout);
     let text = tool("pdftotext", &[printout.to_str().unwrap(), "-"]);
@@ -183,4 +183,17 @@ fn parents_print_only_their_own_child() {
     let class_id = school.journal.class_by_name("11А").unwrap();
     let err = school.journal.class_book(&parent, class_id, None).unwrap_err();
     assert!(err.to_string().contains("журнал"), "{err}");
+}
+
+#[test]
+fn the_preview_is_the_printed_page_as_svg() {
+    let school = school();
+    let book = book(&school, "11А");
+    let printed = classbook_print::class_journal(&book, school.journal.today().unwrap());
+    let first = printed.document.page_svg(0).unwrap();
+    assert!(first.starts_with("<svg") && first.ends_with("</svg>"));
+    assert!(first.contains("КЛАССНЫЙ ЖУРНАЛ") && first.contains("11А класс"));
+    let list = printed.document.page_svg(2).unwrap();
+    assert!(list.contains(&book.students[0].full_name));
+    assert!(printed.document.page_svg(printed.document.page_count()).is_none());
 }
