@@ -1,0 +1,71 @@
+//! `classbook print …` on a real demo journal: the PDFs it writes, and what
+//! it says and leaves behind when asked for what cannot be printed.
+
+use classbook_tests::{classbook, stderr, stdout};
+use std::process::Command;
+
+fn pdf_pages(path: &std::path::Path) -> usize {
+    let out = Command::new("pdfinfo").arg(path).output().expect("pdfinfo runs");
+    assert!(out.status.success(), "pdfinfo: {}", String::from_utf8_lossy(&out.stderr));
+    let info = String::from_utf8_lossy(&out.stdout).into_owned();
+    info.lines().find_map(|l| l.strip_prefix("Pages:")).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn printing_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let out = classbook(&db, &["demo", "--classes", "2", "--students", "50"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let journal = dir.path().join("11А.pdf");
+    let out = classbook(&db, &["print", "journal", "--class", "11а", "--out", journal.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stdout(&out);
+    let pages = pdf_pages(&journal);
+    assert!(said.contains(&format!("страниц: {pages}, листов для прошивки: {}", pages / 2)), "{said}");
+
+    let quarter = dir.path().join("q1.pdf");
+    let out = classbook(
+        &db,
+        &["print", "journal", "--class", "11А", "--period", "1", "--out", quarter.to_str().unwrap()],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(pdf_pages(&quarter) < pages);
+
+    let parent = dir.path().join("parent.pdf");
+    let out = classbook(
+        &db,
+        &["print", "parent", "--class", "11А", "--from", "18.05.2026", "--to", "2026-05-24", "--out", parent.to_str().unwrap()],
+        &[],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(pdf_pages(&parent) >= 2);
+
+    for (args, complaint) in [
+        (vec!["print", "summary", "--class", "7Я"], "Класса «7Я» в журнале нет"),
+        (vec!["print", "journal", "--class", "11А", "--period", "9"], "периода «9» нет"),
+        (vec!["print", "parent", "--class", "11А", "--from", "31.02.2026", "--to", "01.03.2026"], "дата пишется как"),
+        (vec!["print", "report-card", "--class", "11А", "--student", "Несуществующий"], "нет ученика «Несуществующий»"),
+    ] {
+        let target = dir.path().join("refused.pdf");
+        let mut args = args.clone();
+        args.extend(["--out", target.to_str().unwrap()]);
+        let out = classbook(&db, &args, &[]);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(stderr(&out).contains(complaint), "{args:?}: {}", stderr(&out));
+        assert!(!target.exists(), "{args:?} left a file");
+    }
+
+    // A folder that is not there: a clear error and no file anywhere.
+    let missing = dir.path().join("нет такой папки").join("journal.pdf");
+    let out = classbook(&db, &["print", "journal", "--class", "11А", "--out", missing.to_str().unwrap()], &[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("укажите в --out существующую папку"), "{}", stderr(&out));
+
+    // A wrong password prints nothing.
+    let out = classbook(&db, &["print", "summary", "--class", "11А", "--out", "x.pdf"], &[("CLASSBOOK_PASSWORD", "nope")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("Неверный логин или пароль"), "{}", stderr(&out));
+}
