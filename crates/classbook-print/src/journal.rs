@@ -372,8 +372,7 @@ fn attendance_summary(book: &ClassBook, body: &mut Vec<Page>) {
     let width = ((LANDSCAPE.size().0 - 2.0 * MARGIN - NUMBER_WIDTH - NAME_WIDTH) / (spans.len() * 4) as f32).min(14.0);
     for span in &spans {
         groups.push((span.clone(), 4));
-        for title in ["пропущено уроков", "по болезни", "по ув. причине", "опозданий"]
-        {
+        for title in ["всего", "по бол.", "по ув. пр.", "опозд."] {
             columns.push(Column::new(title, width, Align::Center));
         }
     }
@@ -388,15 +387,21 @@ fn attendance_summary(book: &ClassBook, body: &mut Vec<Page>) {
             for (total, v) in year.iter_mut().zip(c) {
                 *total += v;
             }
-            row.extend(c.iter().map(|v| v.to_string()));
+            row.extend(c.iter().map(|v| count(*v)));
         }
         if book.periods.len() > 1 {
-            row.extend(year.iter().map(|v| v.to_string()));
+            row.extend(year.iter().map(|v| count(*v)));
         }
         table.rows.push(Row { cells: row, shaded: student.left_on.is_some(), bold: false });
     }
     let sub = subtitle(book);
-    table.lay_out(body, LANDSCAPE, f32::MAX, &mut |page| heading(page, "Сведения о пропущенных уроках", &sub));
+    let title = "Сведения о пропущенных уроках: всего, из них по болезни и по уважительной причине; опоздания";
+    table.lay_out(body, LANDSCAPE, f32::MAX, &mut |page| heading(page, title, &sub));
+}
+
+/// A count in a summary cell: blank for none, so the real ones stand out.
+fn count(n: usize) -> String {
+    if n == 0 { String::new() } else { n.to_string() }
 }
 
 fn certificate_page(book: &ClassBook, sheets: usize) -> Page {
