@@ -57,6 +57,13 @@ fn main() {
         "sync_now",
         "register_device",
         "rejected_entries",
+        "print_classes",
+        "print_students",
+        "print_preview",
+        "print_save",
+        "import_preview",
+        "import_apply",
+        "documents_folder",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest)).expect("tauri build step");
 }

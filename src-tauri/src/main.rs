@@ -13,6 +13,8 @@
 mod commands;
 mod desk;
 mod error;
+mod import;
+mod print;
 mod school;
 mod sync;
 
@@ -147,6 +149,13 @@ fn main() {
             commands::sync_now,
             commands::register_device,
             commands::rejected_entries,
+            print::print_classes,
+            print::print_students,
+            print::print_preview,
+            print::print_save,
+            import::import_preview,
+            import::import_apply,
+            import::documents_folder,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

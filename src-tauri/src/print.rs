@@ -1,0 +1,340 @@
+//! The «Печать» screen's commands: a document of a class (the journal for
+//! binding, for the year or one period; the summary sheet of finals; report
+//! cards; printouts for parents over dates) previewed as pictures of its
+//! first pages and saved as a PDF where the user says.
+//!
+//! The journal is read under its lock (`class_book`, `student_record`, which
+//! check who may see the class); laying the pages out and writing the PDF
+//! happen after it is let go, so sync and other commands are not held up.
+
+use crate::desk::Desk;
+use crate::error::{UiError, UiResult};
+use chrono::NaiveDate;
+use classbook_core::domain::model::Role;
+use classbook_core::{ClassBook, ClassRef, StudentRecord};
+use classbook_print::Document;
+use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tauri::State;
+use uuid::Uuid;
+
+type Desktop<'a> = State<'a, Arc<Desk>>;
+
+/// Pages the preview shows as pictures.
+pub const PREVIEW_PAGES: usize = 4;
+
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PrintKind {
+    /// The class journal for binding: the year (`period_id` null) or one period.
+    Journal,
+    /// The summary sheet of the class's finals for the year.
+    Summary,
+    /// Report cards: the chosen student's, or every student's.
+    ReportCards,
+    /// Printouts for parents over `from`…`to`: the chosen student's, or every student's.
+    Parent,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct PrintRequest {
+    pub kind: PrintKind,
+    pub class_id: Uuid,
+    #[serde(default)]
+    pub period_id: Option<Uuid>,
+    /// One student; null for the whole class.
+    #[serde(default)]
+    pub student_id: Option<Uuid>,
+    #[serde(default)]
+    pub from: Option<NaiveDate>,
+    #[serde(default)]
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintPreview {
+    pub title: String,
+    pub pages: usize,
+    /// Sheets of paper for binding (the journal only).
+    pub sheets: Option<usize>,
+    /// The first pages as standalone SVG pictures.
+    pub previews: Vec<String>,
+    /// Where «Сохранить PDF» suggests writing it: the Documents folder and a name.
+    pub suggested_path: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintSaved {
+    pub path: String,
+    pub pages: usize,
+    pub bytes: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PrintStudent {
+    pub id: Uuid,
+    pub number: usize,
+    pub full_name: String,
+    pub left_on: Option<NaiveDate>,
+}
+
+/// The classes the user may print: the whole school's for administrators,
+/// the director and deputy heads; a class teacher's own class otherwise.
+#[tauri::command(async)]
+pub fn print_classes(desk: Desktop<'_>) -> UiResult<Vec<ClassRef>> {
+    desk.as_user(|journal, session| {
+        let oversees = session.roles.iter().any(|r| matches!(r, Role::Admin | Role::Deputy | Role::Director));
+        if !oversees {
+            return journal.classes_led(session);
+        }
+        let structure = journal.school_structure(session)?;
+        let today = journal.today()?;
+        // The classes of this study year (of every year, if none is current).
+        let current: Vec<Uuid> =
+            structure.years.iter().filter(|y| y.starts_on <= today && today <= y.ends_on).map(|y| y.id).collect();
+        let mut classes: Vec<_> = structure
+            .classes
+            .iter()
+            .filter(|c| current.is_empty() || c.year_id.is_some_and(|y| current.contains(&y)))
+            .collect();
+        classes.sort_by(|a, b| (a.grade, &a.letter).cmp(&(b.grade, &b.letter)));
+        Ok(classes.into_iter().map(|c| ClassRef { class_id: c.id, class_name: c.name.clone() }).collect())
+    })
+}
+
+/// The class's students, as printed in its journal, for choosing one.
+#[tauri::command(async)]
+pub fn print_students(desk: Desktop<'_>, class_id: Uuid) -> UiResult<Vec<PrintStudent>> {
+    desk.as_user(|journal, session| {
+        let book = journal.class_book(session, class_id, None)?;
+        Ok(book
+            .students
+            .into_iter()
+            .map(|s| PrintStudent { id: s.id, number: s.number, full_name: s.full_name, left_on: s.left_on })
+            .collect())
+    })
+}
+
+#[tauri::command(async)]
+pub fn print_preview(desk: Desktop<'_>, request: PrintRequest) -> UiResult<PrintPreview> {
+    let printed = lay_out(&desk, &request)?;
+    let previews = (0..printed.document.page_count().min(PREVIEW_PAGES))
+        .filter_map(|i| printed.document.page_svg(i))
+        .collect();
+    Ok(PrintPreview {
+        title: printed.document.title.clone(),
+        pages: printed.document.page_count(),
+        sheets: printed.sheets,
+        previews,
+        suggested_path: documents_dir().join(&printed.file_name).display().to_string(),
+    })
+}
+
+/// Lays the document out again from the journal as it is now and writes its
+/// PDF to `path`, whole or not at all.
+#[tauri::command(async)]
+pub fn print_save(desk: Desktop<'_>, request: PrintRequest, path: String) -> UiResult<PrintSaved> {
+    let path = pdf_path(&path)?;
+    let printed = lay_out(&desk, &request)?;
+    let pdf = printed.document.to_pdf();
+    write_whole(&path, &pdf)?;
+    Ok(PrintSaved { path: path.display().to_string(), pages: printed.document.page_count(), bytes: pdf.len() })
+}
+
+struct Printed {
+    document: Document,
+    sheets: Option<usize>,
+    file_name: String,
+}
+
+/// What the journal holds for the request, read under its lock.
+enum Source {
+    Book(ClassBook),
+    Records { book: ClassBook, records: Vec<StudentRecord> },
+}
+
+fn lay_out(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
+    let dates = match (request.kind, request.from, request.to) {
+        (PrintKind::Parent, Some(from), Some(to)) => Some((from, to)),
+        (PrintKind::Parent, _, _) => {
+            return Err(UiError::new("invalid", "Укажите первый и последний день, за которые нужны сведения."));
+        }
+        _ => None,
+    };
+    let (source, today) = desk.as_user(|journal, session| {
+        let today = journal.today()?;
+        let period = match request.kind {
+            PrintKind::Journal => request.period_id,
+            PrintKind::Summary | PrintKind::ReportCards => None,
+            PrintKind::Parent => match request.to {
+                Some(to) => journal.period_of(to)?,
+                None => None,
+            },
+        };
+        let book = journal.class_book(session, request.class_id, period)?;
+        let Some((from, to)) = dates else { return Ok((Source::Book(book), today)) };
+        let records = book
+            .students
+            .iter()
+            .filter(|s| request.student_id.is_none_or(|id| id == s.id))
+            .map(|s| journal.student_record(session, s.id, from, to))
+            .collect::<classbook_core::Result<Vec<_>>>()?;
+        Ok((Source::Records { book, records }, today))
+    })?;
+    Ok(match source {
+        Source::Book(book) => {
+            let class_year = format!("{} {}", book.class_name, book.year_title.replace('/', "-"));
+            match request.kind {
+                PrintKind::Journal => {
+                    let printed = classbook_print::class_journal(&book, today);
+                    let period = match (&book.year_period, book.periods.as_slice()) {
+                        (None, [one]) => format!(" {}", one.title),
+                        _ => String::new(),
+                    };
+                    Printed {
+                        document: printed.document,
+                        sheets: Some(printed.sheets),
+                        file_name: format!("Журнал {}{period} {}.pdf", book.class_name, book.year_title.replace('/', "-")),
+                    }
+                }
+                PrintKind::Summary => Printed {
+                    document: classbook_print::summary_sheet(&book, today),
+                    sheets: None,
+                    file_name: format!("Сводная ведомость {class_year}.pdf"),
+                },
+                _ => {
+                    let students = students_of(&book, request.student_id)?;
+                    let who = one_name(&book, request.student_id);
+                    Printed {
+                        document: classbook_print::report_cards(&book, &students, today),
+                        sheets: None,
+                        file_name: match who {
+                            Some(name) => format!("Табель {name} {class_year}.pdf"),
+                            None => format!("Табели {class_year}.pdf"),
+                        },
+                    }
+                }
+            }
+        }
+        Source::Records { book, records } => {
+            students_of(&book, request.student_id)?;
+            let dates = match records.first() {
+                Some(r) => format!("{}–{}", r.from.format("%d.%m.%Y"), r.to.format("%d.%m.%Y")),
+                None => String::new(),
+            };
+            let who = one_name(&book, request.student_id).unwrap_or_else(|| book.class_name.clone());
+            Printed {
+                document: classbook_print::parent_printout(&book.school_name, &records),
+                sheets: None,
+                file_name: format!("Сведения для родителей {who} {dates}.pdf"),
+            }
+        }
+    })
+}
+
+/// The chosen student (who must be in the class's list) or the whole class.
+fn students_of(book: &ClassBook, student: Option<Uuid>) -> UiResult<Vec<Uuid>> {
+    match student {
+        None => Ok(book.students.iter().map(|s| s.id).collect()),
+        Some(id) if book.students.iter().any(|s| s.id == id) => Ok(vec![id]),
+        Some(_) => Err(UiError::new(
+            "not_found",
+            format!(
+            "Этого ученика нет в списке {} класса: выберите ученика из списка.",
+                book.class_name
+            ),
+        )),
+    }
+}
+
+fn one_name(book: &ClassBook, student: Option<Uuid>) -> Option<String> {
+    let id = student?;
+    book.students.iter().find(|s| s.id == id).map(|s| s.full_name.clone())
+}
+
+/// The user's Documents folder (their home folder if the system names none).
+pub fn documents_dir() -> PathBuf {
+    let dirs = directories::UserDirs::new();
+    dirs.as_ref()
+        .and_then(|d| d.document_dir().map(Path::to_path_buf))
+        .or_else(|| dirs.as_ref().map(|d| d.home_dir().to_path_buf()))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// The path the user typed, checked: a full path of a PDF file in a folder that exists.
+fn pdf_path(text: &str) -> UiResult<PathBuf> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(UiError::new("invalid", "Укажите, куда сохранить PDF: папку и имя файла."));
+    }
+    let mut path = PathBuf::from(text);
+    if !path.is_absolute() {
+        return Err(UiError::new("invalid", format!("«{text}»: укажите полный путь, например {}", suggested_example())));
+    }
+    if path.is_dir() {
+        return Err(UiError::new("invalid", format!("{} — это папка: допишите имя файла, например «Журнал.pdf».", path.display())));
+    }
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(".pdf");
+        path.set_file_name(name);
+    }
+    match path.parent() {
+        Some(dir) if dir.is_dir() => Ok(path),
+        Some(dir) => Err(UiError::new(
+            "invalid",
+            format!("Папки {} нет: выберите существующую папку или создайте её.", dir.display()),
+        )),
+        None => Err(UiError::new("invalid", "Укажите папку и имя файла.")),
+    }
+}
+
+fn suggested_example() -> String {
+    documents_dir().join("Журнал.pdf").display().to_string()
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file in the same
+/// folder, flushed to the disk, then renamed over the target (as the CLI does).
+fn write_whole(path: &Path, bytes: &[u8]) -> UiResult<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+        UiError::failed(format!("Не удалось записать в папку {}: {e}. Проверьте, что она доступна для записи.", dir.display()))
+    })?;
+    file.write_all(bytes).and_then(|_| file.as_file().sync_all()).map_err(|e| {
+        UiError::failed(format!("Не удалось записать {}: {e} (проверьте место на диске); файл не создан.", path.display()))
+    })?;
+    file.persist(path).map_err(|e| {
+        UiError::failed(format!("Не удалось сохранить {}: {}. Возможно, файл открыт в другой программе.", path.display(), e.error))
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pdf_path_gets_its_extension_and_needs_an_existing_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = dir.path().join("Журнал 5А");
+        assert_eq!(pdf_path(plain.to_str().unwrap()).unwrap(), dir.path().join("Журнал 5А.pdf"));
+        let pdf = dir.path().join("a.PDF");
+        assert_eq!(pdf_path(pdf.to_str().unwrap()).unwrap(), pdf);
+        assert!(pdf_path("Журнал.pdf").unwrap_err().message.contains("полный путь"));
+        assert!(pdf_path(dir.path().to_str().unwrap()).unwrap_err().message.contains("это папка"));
+        let missing = dir.path().join("нет/a.pdf");
+        assert!(pdf_path(missing.to_str().unwrap()).unwrap_err().message.contains("нет: выберите"));
+    }
+
+    #[test]
+    fn a_pdf_is_written_whole_and_replaces_the_old_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.pdf");
+        std::fs::write(&path, b"old").unwrap();
+        write_whole(&path, b"%PDF-1.7 new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.7 new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
+    }
+}
