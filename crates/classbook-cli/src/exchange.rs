@@ -2,9 +2,9 @@
 //! the journal through `classbook-exchange`, under a user's session.
 
 use anyhow::{Context, Result, bail};
+use clap::Subcommand;
 use classbook_core::{Journal, Order, PeriodInfo};
 use classbook_exchange::{ExportFormat, ImportKind, ImportOptions, RowAction};
-use clap::Subcommand;
 use std::path::PathBuf;
 use uuid::Uuid;
 

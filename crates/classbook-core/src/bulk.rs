@@ -104,7 +104,12 @@ impl Journal {
     /// administration, inspectors): an import is matched against it.
     pub fn state_table(&self, session: &Session, entity: Entity) -> Result<StateTable> {
         let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
-        rules::check(&actor, &Action::ViewClass { teaches: false, class_teacher: false }, self.today()?, Policy::default())?;
+        rules::check(
+            &actor,
+            &Action::ViewClass { teaches: false, class_teacher: false },
+            self.today()?,
+            Policy::default(),
+        )?;
         read_table(self, entity)
     }
 
