@@ -94,9 +94,8 @@ fn date_text(text: &str) -> Result<NaiveDate, String> {
     if !(1..=12).contains(&month) {
         return Err(format!("в дате «{text}» нет месяца с номером {month}: {how}"));
     }
-    NaiveDate::from_ymd_opt(year as i32, month, day).ok_or_else(|| {
-        format!("даты «{text}» не бывает: в этом месяце нет {day}-го числа — проверьте день и месяц")
-    })
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| format!("даты «{text}» не бывает: в этом месяце нет {day}-го числа — проверьте день и месяц"))
 }
 
 /// A name or header for comparing: lower case, «ё» as «е», spaces collapsed.

@@ -26,10 +26,7 @@ impl Field {
 
 /// Header text compared without case, spaces, punctuation or «ё»; «№» reads as «номер».
 fn header_key(text: &str) -> String {
-    name_key(&text.replace('№', " номер "))
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect()
+    name_key(&text.replace('№', " номер ")).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Where each field was found.
@@ -98,7 +95,12 @@ pub fn locate<'a>(book: &'a Workbook, path: &Path, fields: &[Field]) -> Result<L
         }
         None => Err(ExchangeError::NoHeader {
             path: path.to_owned(),
-            expected: fields.iter().filter(|f| f.required).map(|f| format!("«{}»", f.title)).collect::<Vec<_>>().join(", "),
+            expected: fields
+                .iter()
+                .filter(|f| f.required)
+                .map(|f| format!("«{}»", f.title))
+                .collect::<Vec<_>>()
+                .join(", "),
         }),
     }
 }
@@ -110,9 +112,13 @@ fn match_row(grid: &Grid, index: usize, fields: &[Field]) -> Vec<ColumnMatch> {
     for col in 0..width {
         let Some(header) = text(grid.get(index, col)) else { continue };
         // The first column of a name wins; a repeated header is ignored.
-        if let Some(i) = fields.iter().enumerate().position(|(i, f)| columns[i].index.is_none() && f.matches(&header))
-        {
-            columns[i] = ColumnMatch { field: fields[i].title, header: Some(header), column: Some(letter(col)), index: Some(col) };
+        if let Some(i) = fields.iter().enumerate().position(|(i, f)| columns[i].index.is_none() && f.matches(&header)) {
+            columns[i] = ColumnMatch {
+                field: fields[i].title,
+                header: Some(header),
+                column: Some(letter(col)),
+                index: Some(col),
+            };
         }
     }
     columns

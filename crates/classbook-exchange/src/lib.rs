@@ -13,8 +13,8 @@ mod snapshot;
 mod workbook;
 
 pub use columns::ColumnMatch;
-pub use export::{ExportFormat, Exported, export_archive, export_journal, export_results};
 pub use error::{ExchangeError, Result};
+pub use export::{ExportFormat, Exported, export_archive, export_journal, export_results};
 
 pub use import::ImportOptions;
 pub use preview::{ImportKind, ImportPreview, ImportReport, RowAction, RowError, RowPlan};

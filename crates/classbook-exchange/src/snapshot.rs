@@ -83,10 +83,7 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn read(journal: &Journal, session: &Session, entities: &[Entity]) -> Result<Snapshot> {
         let mut tables = HashMap::new();
-        for entity in [Entity::AcademicYear, Entity::Class, Entity::Student, Entity::Movement]
-            .iter()
-            .chain(entities)
-        {
+        for entity in [Entity::AcademicYear, Entity::Class, Entity::Student, Entity::Movement].iter().chain(entities) {
             if !tables.contains_key(entity) {
                 tables.insert(*entity, journal.state_table(session, *entity)?);
             }
@@ -94,12 +91,8 @@ impl Snapshot {
         let today = journal.today()?;
         let (classes, class_names) = current_classes(&tables, today);
         let students = students(&tables);
-        let student_index = students
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, s)| ((name_key(&s.name), s.birth_date), i))
-            .collect();
+        let student_index =
+            students.iter().enumerate().rev().map(|(i, s)| ((name_key(&s.name), s.birth_date), i)).collect();
         Ok(Snapshot { today, classes, class_names, students, student_index, tables })
     }
 

@@ -12,7 +12,8 @@ use common::{School, day, fixture};
 fn five_thousand_students_in_one_transaction() {
     let mut school = School::new();
     let admin = school.login("admin");
-    let options = ImportOptions { order: Some(Order { number: "15-у".into(), date: day(2025, 8, 29) }), enrolled_on: None };
+    let options =
+        ImportOptions { order: Some(Order { number: "15-у".into(), date: day(2025, 8, 29) }), enrolled_on: None };
     let path = fixture("students_5000.xlsx");
     let started = std::time::Instant::now();
     let report = apply_with(&mut school.journal, &admin, ImportKind::Students, &path, &options).unwrap();

@@ -37,7 +37,8 @@ fn a_teacher_exports_her_class_but_not_someone_elses_archive() {
     // Every period (two quarters and the year) of her one page.
     assert_eq!(json["pages"].as_array().unwrap().len(), 3);
     assert_eq!(json["pages"][0]["page"]["marks"].as_array().unwrap().len(), 3);
-    let denied = export_archive(&school.journal, &petrova, ExportFormat::Json, &school.dir.path().join("a.json")).unwrap_err();
+    let denied =
+        export_archive(&school.journal, &petrova, ExportFormat::Json, &school.dir.path().join("a.json")).unwrap_err();
     assert_eq!(denied.code(), "forbidden");
 }
 
@@ -50,8 +51,13 @@ fn class_results_in_csv_parse_back() {
     let exported = export_results(&school.journal, &admin, school.class_5a, &q1, ExportFormat::Csv, &dir).unwrap();
     let text = std::fs::read_to_string(&exported.files[0]).unwrap();
     let text = text.strip_prefix('\u{feff}').expect("a BOM for Excel");
-    let rows: Vec<csv::StringRecord> =
-        csv::ReaderBuilder::new().delimiter(b';').flexible(true).from_reader(text.as_bytes()).records().map(Result::unwrap).collect();
+    let rows: Vec<csv::StringRecord> = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
     let value = |name: &str| rows.iter().find(|r| &r[0] == name).map(|r| r[1].to_owned()).unwrap();
     assert_eq!(value("Класс"), "5А");
     assert_eq!(value("Учащихся"), "2");
@@ -66,7 +72,9 @@ fn the_archive_copy_has_every_table_and_no_password_hashes() {
     let json_path = school.dir.path().join("archive.json");
     export_archive(&school.journal, &admin, ExportFormat::Json, &json_path).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&json_path).unwrap()).unwrap();
-    for table in ["student", "parent", "staff", "class", "subject", "lesson", "mark", "attendance", "final_mark", "movement"] {
+    for table in
+        ["student", "parent", "staff", "class", "subject", "lesson", "mark", "attendance", "final_mark", "movement"]
+    {
         assert!(json[table].is_array(), "{table}");
     }
     assert_eq!(json["student"].as_array().unwrap().len(), 2);
@@ -84,6 +92,10 @@ fn the_archive_copy_has_every_table_and_no_password_hashes() {
     let exported = export_archive(&school.journal, &admin, ExportFormat::Csv, &dir).unwrap();
     assert!(exported.files.iter().any(|f| f.ends_with("movement.csv")));
     let marks = std::fs::read_to_string(dir.join("mark.csv")).unwrap();
-    let rows = csv::ReaderBuilder::new().delimiter(b';').from_reader(marks.trim_start_matches('\u{feff}').as_bytes()).records().count();
+    let rows = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(marks.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .count();
     assert_eq!(rows, 3);
 }

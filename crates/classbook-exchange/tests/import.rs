@@ -7,7 +7,10 @@ use classbook_exchange::{ExchangeError, ImportKind, ImportOptions, RowAction, ap
 use common::{School, day, fixture};
 
 fn order() -> ImportOptions {
-    ImportOptions { order: Some(Order { number: "15-у".into(), date: day(2025, 8, 29) }), enrolled_on: Some(day(2025, 9, 1)) }
+    ImportOptions {
+        order: Some(Order { number: "15-у".into(), date: day(2025, 8, 29) }),
+        enrolled_on: Some(day(2025, 9, 1)),
+    }
 }
 
 #[test]
@@ -32,7 +35,8 @@ fn the_same_students_from_ods_and_xls_read_alike() {
     let school = School::new();
     let mut school = school;
     let admin = school.login("admin");
-    let from_xlsx = preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_good.xlsx"), &order()).unwrap();
+    let from_xlsx =
+        preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_good.xlsx"), &order()).unwrap();
     for name in ["students_good.ods", "students_good.xls", "students_text_serial.xlsx"] {
         let other = preview_with(&school.journal, &admin, ImportKind::Students, &fixture(name), &order()).unwrap();
         assert!(other.errors.is_empty(), "{name}: {:?}", other.errors);
@@ -46,7 +50,8 @@ fn the_same_students_from_ods_and_xls_read_alike() {
 fn the_1904_date_system_is_honoured_for_cells_and_serials() {
     let mut school = School::new();
     let admin = school.login("admin");
-    let preview = preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_1904.xlsx"), &order()).unwrap();
+    let preview =
+        preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_1904.xlsx"), &order()).unwrap();
     let records: Vec<&str> = preview.rows.iter().map(|r| r.record.as_str()).collect();
     assert_eq!(records, ["Алексеева Дарья Игоревна, 12.03.2014, 5А", "Борисов Егор Андреевич, 01.07.2014, 5А"]);
 }
@@ -81,11 +86,20 @@ fn bad_rows_are_all_reported_in_russian_and_nothing_is_written() {
 fn new_students_need_an_enrolment_order() {
     let mut school = School::new();
     let admin = school.login("admin");
-    let preview = preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_good.xlsx"), &ImportOptions::default()).unwrap();
+    let preview = preview_with(
+        &school.journal,
+        &admin,
+        ImportKind::Students,
+        &fixture("students_good.xlsx"),
+        &ImportOptions::default(),
+    )
+    .unwrap();
     let errors: Vec<String> = preview.errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(
         errors,
-        ["строка 4, столбец “Номер приказа”: не указан приказ о зачислении (и ещё в 4 строках): добавьте столбцы «Номер приказа» и «Дата приказа» или укажите приказ при импорте"]
+        [
+            "строка 4, столбец “Номер приказа”: не указан приказ о зачислении (и ещё в 4 строках): добавьте столбцы «Номер приказа» и «Дата приказа» или укажите приказ при импорте"
+        ]
     );
 }
 
@@ -102,7 +116,8 @@ fn reimporting_the_same_file_creates_no_duplicates() {
     assert_eq!(school.journal.stats().unwrap().students, students);
     assert_eq!(school.journal.digest().unwrap(), digest);
     // The same people from the .xls of another office PC are the same people.
-    let xls = preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_good.xls"), &order()).unwrap();
+    let xls =
+        preview_with(&school.journal, &admin, ImportKind::Students, &fixture("students_good.xls"), &order()).unwrap();
     assert!(xls.rows.iter().all(|r| r.action == RowAction::Unchanged));
 }
 
@@ -110,7 +125,8 @@ fn reimporting_the_same_file_creates_no_duplicates() {
 fn broken_files_say_what_to_do() {
     let mut school = School::new();
     let admin = school.login("admin");
-    let err = |name: &str| preview_with(&school.journal, &admin, ImportKind::Students, &fixture(name), &order()).unwrap_err();
+    let err =
+        |name: &str| preview_with(&school.journal, &admin, ImportKind::Students, &fixture(name), &order()).unwrap_err();
     let password = err("password.xlsx");
     assert_eq!(password.code(), "password_protected");
     assert!(password.to_string().contains("защищён паролем"), "{password}");
@@ -143,30 +159,39 @@ fn parents_link_to_students_by_birth_date_or_class() {
     let again = apply_with(&mut school.journal, &admin, ImportKind::Parents, &path, &order()).unwrap();
     assert_eq!((again.created, again.unchanged, again.operations), (0, 3, 0));
 
-    let bad = preview_with(&school.journal, &admin, ImportKind::Parents, &fixture("parents_bad.xlsx"), &order()).unwrap();
+    let bad =
+        preview_with(&school.journal, &admin, ImportKind::Parents, &fixture("parents_bad.xlsx"), &order()).unwrap();
     let errors: Vec<String> = bad.errors.iter().map(|e| e.to_string()).collect();
-    assert_eq!(errors, [
-        "строка 2, столбец “Телефон”: «123» — не номер телефона: укажите 10–11 цифр, например +7 912 345-67-89",
-        "строка 2, столбец “Эл. почта”: «not-an-email» — не адрес почты: укажите адрес вида name@example.ru",
-        "строка 2, столбец “Ребёнок”: ученика «Неизвестный Ученик» с такой датой рождения или классом нет в журнале: проверьте ФИО, дату и класс или сначала импортируйте учащихся",
-    ]);
+    assert_eq!(
+        errors,
+        [
+            "строка 2, столбец “Телефон”: «123» — не номер телефона: укажите 10–11 цифр, например +7 912 345-67-89",
+            "строка 2, столбец “Эл. почта”: «not-an-email» — не адрес почты: укажите адрес вида name@example.ru",
+            "строка 2, столбец “Ребёнок”: ученика «Неизвестный Ученик» с такой датой рождения или классом нет в журнале: проверьте ФИО, дату и класс или сначала импортируйте учащихся",
+        ]
+    );
 }
 
 #[test]
 fn staff_from_xlsx_and_ods_match_by_name() {
     let mut school = School::new();
     let admin = school.login("admin");
-    let report = apply_with(&mut school.journal, &admin, ImportKind::Staff, &fixture("staff_good.xlsx"), &order()).unwrap();
+    let report =
+        apply_with(&mut school.journal, &admin, ImportKind::Staff, &fixture("staff_good.xlsx"), &order()).unwrap();
     // Петрова is already on staff with the same position.
     assert_eq!((report.created, report.unchanged), (2, 1));
     let ods = preview_with(&school.journal, &admin, ImportKind::Staff, &fixture("staff_good.ods"), &order()).unwrap();
     assert_eq!(ods.unchanged, 3);
-    let dup = preview_with(&school.journal, &admin, ImportKind::Staff, &fixture("staff_duplicates.xlsx"), &order()).unwrap();
+    let dup =
+        preview_with(&school.journal, &admin, ImportKind::Staff, &fixture("staff_duplicates.xlsx"), &order()).unwrap();
     let errors: Vec<String> = dup.errors.iter().map(|e| e.to_string()).collect();
-    assert_eq!(errors, [
-        "строка 4: сотрудник смирнова Ольга викторовна уже указан в строке 2: удалите повторную строку",
-        "строка 5, столбец “Должность”: не заполнено: укажите должность, например «учитель математики»",
-    ]);
+    assert_eq!(
+        errors,
+        [
+            "строка 4: сотрудник смирнова Ольга викторовна уже указан в строке 2: удалите повторную строку",
+            "строка 5, столбец “Должность”: не заполнено: укажите должность, например «учитель математики»",
+        ]
+    );
     assert_eq!(dup.empty_rows, 1);
 }
 
@@ -175,14 +200,23 @@ fn ktp_is_imported_by_the_deputy_and_checked_by_the_rules() {
     let mut school = School::new();
     let admin = school.login("admin");
     // The administrator keeps the structure; КТП is the deputy's or the teacher's (rules::check in core).
-    let denied = apply_with(&mut school.journal, &admin, ImportKind::Ktp, &fixture("ktp_good.xlsx"), &order()).unwrap_err();
+    let denied =
+        apply_with(&mut school.journal, &admin, ImportKind::Ktp, &fixture("ktp_good.xlsx"), &order()).unwrap_err();
     assert_eq!(denied.code(), "forbidden", "{denied}");
     let zavuch = school.login("zavuch");
-    let report = apply_with(&mut school.journal, &zavuch, ImportKind::Ktp, &fixture("ktp_good.xlsx"), &order()).unwrap();
+    let report =
+        apply_with(&mut school.journal, &zavuch, ImportKind::Ktp, &fixture("ktp_good.xlsx"), &order()).unwrap();
     assert_eq!(report.created, 3);
     let plan = school.journal.ktp_plan(&zavuch, school.class_5a, None, school.math).unwrap();
     let topics: Vec<(u32, &str, Option<f64>)> = plan.iter().map(|k| (k.number, k.topic.as_str(), k.hours)).collect();
-    assert_eq!(topics, [(1, "Натуральные числа и шкалы", Some(1.0)), (2, "Сложение натуральных чисел", Some(2.0)), (3, "Вычитание", Some(1.5))]);
+    assert_eq!(
+        topics,
+        [
+            (1, "Натуральные числа и шкалы", Some(1.0)),
+            (2, "Сложение натуральных чисел", Some(2.0)),
+            (3, "Вычитание", Some(1.5))
+        ]
+    );
     let xls = apply_with(&mut school.journal, &zavuch, ImportKind::Ktp, &fixture("ktp_good.xls"), &order()).unwrap();
     assert_eq!(xls.created, 3);
     let again = apply_with(&mut school.journal, &zavuch, ImportKind::Ktp, &fixture("ktp_good.xlsx"), &order()).unwrap();
@@ -190,12 +224,15 @@ fn ktp_is_imported_by_the_deputy_and_checked_by_the_rules() {
 
     let bad = preview_with(&school.journal, &zavuch, ImportKind::Ktp, &fixture("ktp_bad.xlsx"), &order()).unwrap();
     let errors: Vec<String> = bad.errors.iter().map(|e| e.to_string()).collect();
-    assert_eq!(errors, [
-        "строка 3, столбец “№”: урок № 1 этого плана уже указан в строке 2: у каждого урока свой номер",
-        "строка 4, столбец “Предмет”: предмета «Астрономия» нет в журнале: напишите его так, как он назван на вкладке «Школа» → «Предметы»",
-        "строка 5, столбец “Часы”: «много» — не число: укажите число, например 2 или 1,5",
-        "строка 5, столбец “Учитель”: сотрудника «Иванов И. И.» нет в журнале: проверьте ФИО или сначала импортируйте сотрудников",
-        "строка 6, столбец “№”: не заполнено: укажите номер урока по порядку",
-        "строка 6, столбец “Тема”: не заполнено: укажите тему урока",
-    ]);
+    assert_eq!(
+        errors,
+        [
+            "строка 3, столбец “№”: урок № 1 этого плана уже указан в строке 2: у каждого урока свой номер",
+            "строка 4, столбец “Предмет”: предмета «Астрономия» нет в журнале: напишите его так, как он назван на вкладке «Школа» → «Предметы»",
+            "строка 5, столбец “Часы”: «много» — не число: укажите число, например 2 или 1,5",
+            "строка 5, столбец “Учитель”: сотрудника «Иванов И. И.» нет в журнале: проверьте ФИО или сначала импортируйте сотрудников",
+            "строка 6, столбец “№”: не заполнено: укажите номер урока по порядку",
+            "строка 6, столбец “Тема”: не заполнено: укажите тему урока",
+        ]
+    );
 }

@@ -5,7 +5,7 @@
 use super::sheet::{self, Cell, Sheet};
 use super::{ExportFormat, Exported};
 use crate::error::{ExchangeError, Result};
-use classbook_core::{JournalPage, Journal, PeriodInfo, Session};
+use classbook_core::{Journal, JournalPage, PeriodInfo, Session};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -56,7 +56,12 @@ pub fn export_journal(
             let group = p.group.as_ref().map(|g| format!(" ({g})")).unwrap_or_default();
             wanted.push(format!("{}{group} {}", p.short, period.title));
             grids.push(grid(&page));
-            document.pages.push(PageDocument { subject: p.subject.clone(), group: p.group.clone(), period: period.title.clone(), page });
+            document.pages.push(PageDocument {
+                subject: p.subject.clone(),
+                group: p.group.clone(),
+                period: period.title.clone(),
+                page,
+            });
         }
     }
     let sheets: Vec<Sheet> =

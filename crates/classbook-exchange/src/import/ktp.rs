@@ -23,13 +23,19 @@ const TOPIC: usize = 5;
 const HOURS: usize = 6;
 
 pub(super) const FIELDS: [Field; 7] = [
-    Field { title: "Учитель", names: &["Учитель", "ФИО учителя", "Преподаватель"], required: false },
+    Field {
+        title: "Учитель", names: &["Учитель", "ФИО учителя", "Преподаватель"], required: false
+    },
     Field { title: "Класс", names: &["Класс"], required: true },
     Field { title: "Предмет", names: &["Предмет", "Учебный предмет"], required: true },
     Field { title: "Подгруппа", names: &["Подгруппа", "Группа"], required: false },
-    Field { title: "№", names: &["№", "Номер", "№ урока", "Номер урока", "№ п/п"], required: true },
+    Field {
+        title: "№", names: &["№", "Номер", "№ урока", "Номер урока", "№ п/п"], required: true
+    },
     Field { title: "Тема", names: &["Тема", "Тема урока"], required: true },
-    Field { title: "Часы", names: &["Часы", "Кол-во часов", "Количество часов", "Часов"], required: false },
+    Field {
+        title: "Часы", names: &["Часы", "Кол-во часов", "Количество часов", "Часов"], required: false
+    },
 ];
 
 /// A plan's place: class, subgroup, subject, lesson number.
@@ -66,14 +72,17 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
         if r.value("active").as_i64() == Some(0) {
             continue;
         }
-        if let (Some(class), Some(subject), Some(teacher)) = (r.uuid("class_id"), r.uuid("subject_id"), r.uuid("teacher_id")) {
+        if let (Some(class), Some(subject), Some(teacher)) =
+            (r.uuid("class_id"), r.uuid("subject_id"), r.uuid("teacher_id"))
+        {
             assigned.entry((class, r.uuid("group_id"), subject)).or_default().push(teacher);
         }
     }
     let items: HashMap<Place, (Uuid, String, Option<f64>, Option<Uuid>)> = snapshot
         .table(Entity::KtpItem)
         .filter_map(|r| {
-            let place = (r.uuid("class_id")?, r.uuid("group_id"), r.uuid("subject_id")?, r.value("number").as_u64()? as u32);
+            let place =
+                (r.uuid("class_id")?, r.uuid("group_id"), r.uuid("subject_id")?, r.value("number").as_u64()? as u32);
             Some((place, (r.id()?, r.text("topic"), r.value("hours").as_f64(), r.uuid("teacher_id"))))
         })
         .collect();
@@ -85,7 +94,10 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
         let class = class_name.as_deref().and_then(|name| {
             let class = snapshot.classes.get(&class_key(name)).copied();
             if class.is_none() {
-                errors.push(row.problem(CLASS, format!("класса «{name}» нет в журнале в текущем учебном году: исправьте название")));
+                errors.push(row.problem(
+                    CLASS,
+                    format!("класса «{name}» нет в журнале в текущем учебном году: исправьте название"),
+                ));
             }
             class
         });
@@ -104,7 +116,9 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
             (Some(title), Some(class)) => match groups.get(&(class, name_key(&title))) {
                 Some(group) => Some(Some(*group)),
                 None => {
-                    errors.push(row.problem(GROUP, format!("подгруппы «{title}» у этого класса нет: проверьте название")));
+                    errors.push(
+                        row.problem(GROUP, format!("подгруппы «{title}» у этого класса нет: проверьте название")),
+                    );
                     None
                 }
             },
@@ -133,15 +147,26 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
             (Some(name), _, _, _) => match teachers.get(&compact(&name)).map(Vec::as_slice) {
                 Some([one]) => Some(*one),
                 Some(_) => {
-                    errors.push(row.problem(TEACHER, format!("сотрудников «{name}» несколько: укажите полностью фамилию, имя и отчество")));
+                    errors.push(row.problem(
+                        TEACHER,
+                        format!("сотрудников «{name}» несколько: укажите полностью фамилию, имя и отчество"),
+                    ));
                     None
                 }
                 None => {
-                    errors.push(row.problem(TEACHER, format!("сотрудника «{name}» нет в журнале: проверьте ФИО или сначала импортируйте сотрудников")));
+                    errors.push(row.problem(
+                        TEACHER,
+                        format!(
+                            "сотрудника «{name}» нет в журнале: проверьте ФИО или сначала импортируйте сотрудников"
+                        ),
+                    ));
                     None
                 }
             },
-            (None, Some(class), Some(subject), Some(group)) => match assigned.get(&(class, group, subject)).map(Vec::as_slice) {
+            (None, Some(class), Some(subject), Some(group)) => match assigned
+                .get(&(class, group, subject))
+                .map(Vec::as_slice)
+            {
                 Some([one]) => Some(*one),
                 _ => {
                     errors.push(row.problem(TEACHER, "не заполнено: укажите учителя — по нагрузке его не определить"));
@@ -158,7 +183,10 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
         };
         let place = (class, group, subject, number);
         if let Some(first) = seen.insert(place, row.number) {
-            plan.error(row.problem(NUMBER, format!("урок № {number} этого плана уже указан в строке {first}: у каждого урока свой номер")));
+            plan.error(row.problem(
+                NUMBER,
+                format!("урок № {number} этого плана уже указан в строке {first}: у каждого урока свой номер"),
+            ));
             continue;
         }
         let record = format!(

@@ -28,17 +28,33 @@ const RELATION: usize = 8;
 pub(super) const FIELDS: [Field; 9] = [
     Field { title: "Фамилия", names: &["Фамилия", "Фамилия родителя"], required: true },
     Field { title: "Имя", names: &["Имя", "Имя родителя"], required: true },
-    Field { title: "Отчество", names: &["Отчество", "Отчество родителя"], required: false },
-    Field { title: "Телефон", names: &["Телефон", "Тел.", "Мобильный телефон", "Номер телефона"], required: false },
-    Field { title: "Эл. почта", names: &["Эл. почта", "E-mail", "Email", "Электронная почта", "Почта"], required: false },
-    Field { title: "Ребёнок", names: &["Ребёнок", "Ученик", "ФИО ребёнка", "ФИО ученика", "Обучающийся"], required: true },
+    Field {
+        title: "Отчество", names: &["Отчество", "Отчество родителя"], required: false
+    },
+    Field {
+        title: "Телефон", names: &["Телефон", "Тел.", "Мобильный телефон", "Номер телефона"], required: false
+    },
+    Field {
+        title: "Эл. почта",
+        names: &["Эл. почта", "E-mail", "Email", "Электронная почта", "Почта"],
+        required: false,
+    },
+    Field {
+        title: "Ребёнок",
+        names: &["Ребёнок", "Ученик", "ФИО ребёнка", "ФИО ученика", "Обучающийся"],
+        required: true,
+    },
     Field {
         title: "Дата рождения ребёнка",
         names: &["Дата рождения ребёнка", "Дата рождения ученика", "Дата рождения"],
         required: false,
     },
-    Field { title: "Класс", names: &["Класс", "Класс ребёнка", "Класс ученика"], required: false },
-    Field { title: "Кем приходится", names: &["Кем приходится", "Степень родства", "Родство"], required: false },
+    Field {
+        title: "Класс", names: &["Класс", "Класс ребёнка", "Класс ученика"], required: false
+    },
+    Field {
+        title: "Кем приходится", names: &["Кем приходится", "Степень родства", "Родство"], required: false
+    },
 ];
 
 struct Existing {
@@ -101,7 +117,9 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
         let child_class = row.text(CHILD_CLASS);
         let relation = row.text(RELATION).map(|r| r.to_lowercase()).unwrap_or_default();
         let student = child.as_deref().and_then(|child| {
-            find_child(snapshot, child, child_birth, child_class.as_deref()).map_err(|m| errors.push(row.problem(CHILD, m))).ok()
+            find_child(snapshot, child, child_birth, child_class.as_deref())
+                .map_err(|m| errors.push(row.problem(CHILD, m)))
+                .ok()
         });
         let (Some(surname), Some(first_name), Some(student), true) = (surname, first_name, student, errors.is_empty())
         else {
@@ -170,10 +188,13 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
             });
         }
         let link = links.get(&(parent_id, student));
-        let link_changes = link.is_none_or(|(_, active, current)| !active || (!relation.is_empty() && *current != relation));
+        let link_changes =
+            link.is_none_or(|(_, active, current)| !active || (!relation.is_empty() && *current != relation));
         if link_changes {
-            let link_id = link.map(|(id, _, _)| *id).unwrap_or_else(|| derived_id("parent_link", &[parent_id, student]));
-            let relation = if relation.is_empty() { link.map(|(_, _, r)| r.clone()).unwrap_or_default() } else { relation };
+            let link_id =
+                link.map(|(id, _, _)| *id).unwrap_or_else(|| derived_id("parent_link", &[parent_id, student]));
+            let relation =
+                if relation.is_empty() { link.map(|(_, _, r)| r.clone()).unwrap_or_default() } else { relation };
             plan.entry(BulkEntry::Record {
                 entity: Entity::ParentLink,
                 id: link_id,
@@ -244,7 +265,11 @@ fn is_email(text: &str) -> bool {
     let mut parts = text.split('@');
     match (parts.next(), parts.next(), parts.next()) {
         (Some(user), Some(domain), None) => {
-            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !text.contains(' ')
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.contains(' ')
         }
         _ => false,
     }

@@ -21,7 +21,9 @@ pub(super) const FIELDS: [Field; 4] = [
     Field { title: "Фамилия", names: &["Фамилия"], required: true },
     Field { title: "Имя", names: &["Имя"], required: true },
     Field { title: "Отчество", names: &["Отчество"], required: false },
-    Field { title: "Должность", names: &["Должность", "Занимаемая должность"], required: true },
+    Field {
+        title: "Должность", names: &["Должность", "Занимаемая должность"], required: true
+    },
 ];
 
 pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
@@ -39,7 +41,8 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
         let first_name = row.required(FIRST_NAME, "укажите имя сотрудника", &mut errors);
         let patronymic = row.text(PATRONYMIC).unwrap_or_default();
         let position = row.required(POSITION, "укажите должность, например «учитель математики»", &mut errors);
-        let (Some(surname), Some(first_name), Some(position), true) = (surname, first_name, position, errors.is_empty())
+        let (Some(surname), Some(first_name), Some(position), true) =
+            (surname, first_name, position, errors.is_empty())
         else {
             plan.errors(errors);
             continue;
@@ -47,7 +50,10 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, plan: &mut Builder) {
         let key = person_key(&surname, &first_name, &patronymic);
         let name = format!("{surname} {first_name} {patronymic}").trim().to_owned();
         if let Some(first) = seen.get(&key) {
-            plan.error(RowError::row(row.number, format!("сотрудник {name} уже указан в строке {first}: удалите повторную строку")));
+            plan.error(RowError::row(
+                row.number,
+                format!("сотрудник {name} уже указан в строке {first}: удалите повторную строку"),
+            ));
             continue;
         }
         seen.insert(key.clone(), row.number);

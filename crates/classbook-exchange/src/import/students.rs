@@ -28,13 +28,23 @@ const ENROLLED_ON: usize = 8;
 pub(super) const FIELDS: [Field; 9] = [
     Field { title: "Фамилия", names: &["Фамилия", "Фамилия ученика"], required: true },
     Field { title: "Имя", names: &["Имя", "Имя ученика"], required: true },
-    Field { title: "Отчество", names: &["Отчество", "Отчество ученика"], required: false },
-    Field { title: "Дата рождения", names: &["Дата рождения", "Дата рожд.", "День рождения", "Д.р."], required: true },
+    Field {
+        title: "Отчество", names: &["Отчество", "Отчество ученика"], required: false
+    },
+    Field {
+        title: "Дата рождения", names: &["Дата рождения", "Дата рожд.", "День рождения", "Д.р."], required: true
+    },
     Field { title: "Пол", names: &["Пол"], required: false },
     Field { title: "Класс", names: &["Класс", "Класс ученика"], required: true },
-    Field { title: "Номер приказа", names: &["Номер приказа", "Приказ", "№ приказа", "Приказ о зачислении"], required: false },
+    Field {
+        title: "Номер приказа",
+        names: &["Номер приказа", "Приказ", "№ приказа", "Приказ о зачислении"],
+        required: false,
+    },
     Field { title: "Дата приказа", names: &["Дата приказа"], required: false },
-    Field { title: "Дата зачисления", names: &["Дата зачисления", "Зачислен", "Дата поступления"], required: false },
+    Field {
+        title: "Дата зачисления", names: &["Дата зачисления", "Зачислен", "Дата поступления"], required: false
+    },
 ];
 
 pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, options: &ImportOptions, plan: &mut Builder) {
@@ -47,7 +57,10 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, options: &ImportOption
         let patronymic = row.text(PATRONYMIC).unwrap_or_default();
         let birth_date = row.date(BIRTH_DATE, &mut errors);
         if birth_date.is_none() && row.text(BIRTH_DATE).is_none() {
-            errors.push(row.problem(BIRTH_DATE, "не заполнено: укажите дату рождения как ДД.ММ.ГГГГ — по ней ученика отличают от тёзок"));
+            errors.push(row.problem(
+                BIRTH_DATE,
+                "не заполнено: укажите дату рождения как ДД.ММ.ГГГГ — по ней ученика отличают от тёзок",
+            ));
         }
         if let Some(born) = birth_date.filter(|born| *born >= snapshot.today) {
             errors.push(row.problem(
@@ -126,16 +139,12 @@ pub(super) fn plan(rows: &[Row<'_>], snapshot: &Snapshot, options: &ImportOption
             continue;
         }
 
-        let (Some(order_number), Some(order_date), Some(enrolled_on)) = (order_number, order_date, enrolled_on)
-        else {
+        let (Some(order_number), Some(order_date), Some(enrolled_on)) = (order_number, order_date, enrolled_on) else {
             without_order.push(row.number);
             continue;
         };
         if birth_date >= enrolled_on {
-            plan.error(row.problem(
-                BIRTH_DATE,
-                "дата рождения позже даты зачисления: проверьте год рождения",
-            ));
+            plan.error(row.problem(BIRTH_DATE, "дата рождения позже даты зачисления: проверьте год рождения"));
             continue;
         }
         if order_date > enrolled_on + chrono::Duration::days(31) {

@@ -76,13 +76,41 @@ impl School {
         let (year, q1, q2, year_period, math, teacher) =
             (id("year"), id("q1"), id("q2"), id("year-period"), id("math"), id("staff-petrova"));
         let mut ops = vec![
-            record(Entity::Setting, named_id("setting", "utc_offset_minutes"), json!({"key": "utc_offset_minutes", "value": "180"})),
-            record(Entity::AcademicYear, year, json!({"title": "2025/2026", "starts_on": "2025-09-01", "ends_on": "2026-05-31"})),
-            record(Entity::Period, q1, json!({"year_id": year, "kind": "quarter", "number": 1, "title": "1 четверть", "starts_on": "2025-09-01", "ends_on": "2025-10-24"})),
-            record(Entity::Period, q2, json!({"year_id": year, "kind": "quarter", "number": 2, "title": "2 четверть", "starts_on": "2025-11-05", "ends_on": "2025-12-28"})),
-            record(Entity::Period, year_period, json!({"year_id": year, "kind": "year", "number": 1, "title": "2025/2026 учебный год", "starts_on": "2025-09-01", "ends_on": "2026-05-31"})),
-            record(Entity::Subject, math, json!({"name": "Математика", "short_name": "Мат", "print_order": 4, "federal": true})),
-            record(Entity::Staff, teacher, json!({"surname": "Петрова", "first_name": "Анна", "patronymic": "Ивановна", "position": "учитель математики"})),
+            record(
+                Entity::Setting,
+                named_id("setting", "utc_offset_minutes"),
+                json!({"key": "utc_offset_minutes", "value": "180"}),
+            ),
+            record(
+                Entity::AcademicYear,
+                year,
+                json!({"title": "2025/2026", "starts_on": "2025-09-01", "ends_on": "2026-05-31"}),
+            ),
+            record(
+                Entity::Period,
+                q1,
+                json!({"year_id": year, "kind": "quarter", "number": 1, "title": "1 четверть", "starts_on": "2025-09-01", "ends_on": "2025-10-24"}),
+            ),
+            record(
+                Entity::Period,
+                q2,
+                json!({"year_id": year, "kind": "quarter", "number": 2, "title": "2 четверть", "starts_on": "2025-11-05", "ends_on": "2025-12-28"}),
+            ),
+            record(
+                Entity::Period,
+                year_period,
+                json!({"year_id": year, "kind": "year", "number": 1, "title": "2025/2026 учебный год", "starts_on": "2025-09-01", "ends_on": "2026-05-31"}),
+            ),
+            record(
+                Entity::Subject,
+                math,
+                json!({"name": "Математика", "short_name": "Мат", "print_order": 4, "federal": true}),
+            ),
+            record(
+                Entity::Staff,
+                teacher,
+                json!({"surname": "Петрова", "first_name": "Анна", "patronymic": "Ивановна", "position": "учитель математики"}),
+            ),
         ];
         ops.extend(account("admin", vec![Role::Admin], None));
         ops.extend(account("zavuch", vec![Role::Deputy], None));
@@ -91,13 +119,25 @@ impl School {
         for grade in 1..=11 {
             for letter in ["А", "Б"] {
                 let name = format!("{grade}{letter}");
-                ops.push(record(Entity::Class, class_id(&name), json!({"year_id": year, "grade": grade, "letter": letter, "graded": grade > 1})));
+                ops.push(record(
+                    Entity::Class,
+                    class_id(&name),
+                    json!({"year_id": year, "grade": grade, "letter": letter, "graded": grade > 1}),
+                ));
             }
         }
         let class_5a = class_id("5А");
         for class in [class_5a, class_id("5Б")] {
-            ops.push(record(Entity::Curriculum, Uuid::new_v5(&class, b"cur"), json!({"class_id": class, "subject_id": math, "hours_per_year": 170, "grading": "five"})));
-            ops.push(record(Entity::Assignment, Uuid::new_v5(&class, b"as"), json!({"class_id": class, "subject_id": math, "teacher_id": teacher, "active": true})));
+            ops.push(record(
+                Entity::Curriculum,
+                Uuid::new_v5(&class, b"cur"),
+                json!({"class_id": class, "subject_id": math, "hours_per_year": 170, "grading": "five"}),
+            ));
+            ops.push(record(
+                Entity::Assignment,
+                Uuid::new_v5(&class, b"as"),
+                json!({"class_id": class, "subject_id": math, "teacher_id": teacher, "active": true}),
+            ));
         }
         let mut students = Vec::new();
         for (i, (surname, name, born)) in
@@ -105,7 +145,11 @@ impl School {
         {
             let student = id(&format!("student-{i}"));
             students.push(student);
-            ops.push(record(Entity::Student, student, json!({"surname": surname, "first_name": name, "patronymic": "Олегович", "birth_date": born})));
+            ops.push(record(
+                Entity::Student,
+                student,
+                json!({"surname": surname, "first_name": name, "patronymic": "Олегович", "birth_date": born}),
+            ));
             ops.push(OpKind::RecordMovement(RecordMovement {
                 movement_id: id(&format!("enrol-{i}")),
                 student_id: student,
@@ -132,15 +176,50 @@ impl School {
                 teacher_id: teacher,
                 room_id: None,
             }));
-            ops.push(OpKind::SetLessonTopic(SetLessonTopic { lesson_id, topic: format!("Тема {}", n + 1), ktp_item_id: None }));
+            ops.push(OpKind::SetLessonTopic(SetLessonTopic {
+                lesson_id,
+                topic: format!("Тема {}", n + 1),
+                ktp_item_id: None,
+            }));
             ops.push(OpKind::SetHomework(SetHomework { lesson_id, text: format!("№ {}", 10 + n) }));
         }
-        ops.push(OpKind::SetMark(SetMark { mark_id: id("m1"), lesson_id: lessons[0], student_id: students[0], value: "5".into(), work_type_id: None, comment: None }));
-        ops.push(OpKind::SetMark(SetMark { mark_id: id("m2"), lesson_id: lessons[0], student_id: students[0], value: "4".into(), work_type_id: None, comment: None }));
-        ops.push(OpKind::SetMark(SetMark { mark_id: id("m3"), lesson_id: lessons[1], student_id: students[1], value: "3".into(), work_type_id: None, comment: None }));
-        ops.push(OpKind::SetAttendance(SetAttendance { lesson_id: lessons[2], student_id: students[1], code: Some(AttendanceCode::Absent) }));
+        ops.push(OpKind::SetMark(SetMark {
+            mark_id: id("m1"),
+            lesson_id: lessons[0],
+            student_id: students[0],
+            value: "5".into(),
+            work_type_id: None,
+            comment: None,
+        }));
+        ops.push(OpKind::SetMark(SetMark {
+            mark_id: id("m2"),
+            lesson_id: lessons[0],
+            student_id: students[0],
+            value: "4".into(),
+            work_type_id: None,
+            comment: None,
+        }));
+        ops.push(OpKind::SetMark(SetMark {
+            mark_id: id("m3"),
+            lesson_id: lessons[1],
+            student_id: students[1],
+            value: "3".into(),
+            work_type_id: None,
+            comment: None,
+        }));
+        ops.push(OpKind::SetAttendance(SetAttendance {
+            lesson_id: lessons[2],
+            student_id: students[1],
+            code: Some(AttendanceCode::Absent),
+        }));
         for (student, value) in [(students[0], "5"), (students[1], "3")] {
-            ops.push(OpKind::SetFinalMark(SetFinalMark { student_id: student, subject_id: math, period_id: q1, value: Some(value.into()), deferred_until: None }));
+            ops.push(OpKind::SetFinalMark(SetFinalMark {
+                student_id: student,
+                subject_id: math,
+                period_id: q1,
+                value: Some(value.into()),
+                deferred_until: None,
+            }));
         }
         let admin = id("admin");
         let at = Utc.with_ymd_and_hms(2025, 10, 5, 9, 0, 0).unwrap();
