@@ -80,12 +80,13 @@ pub struct PrintStudent {
     pub left_on: Option<NaiveDate>,
 }
 
-/// The classes the user may print: the whole school's for administrators,
-/// the director and deputy heads; a class teacher's own class otherwise.
+/// The classes the user may print: the whole school's for administrators and
+/// deputy heads (who read the school's structure); a class teacher's own
+/// class otherwise.
 #[tauri::command(async)]
 pub fn print_classes(desk: Desktop<'_>) -> UiResult<Vec<ClassRef>> {
     desk.as_user(|journal, session| {
-        let oversees = session.roles.iter().any(|r| matches!(r, Role::Admin | Role::Deputy | Role::Director));
+        let oversees = session.roles.iter().any(|r| matches!(r, Role::Admin | Role::Deputy));
         if !oversees {
             return journal.classes_led(session);
         }

@@ -334,6 +334,74 @@ export interface RejectedEntry {
   message: string;
 }
 
+/** Printing (src-tauri/src/print.rs). */
+export type PrintKind = "journal" | "summary" | "report_cards" | "parent";
+export interface PrintRequest {
+  kind: PrintKind;
+  class_id: Uuid;
+  /** The journal of one period; null for the year. */
+  period_id: Uuid | null;
+  /** One student; null for the whole class. */
+  student_id: Uuid | null;
+  from: string | null;
+  to: string | null;
+}
+export interface PrintPreview {
+  title: string;
+  pages: number;
+  /** Sheets of paper for binding (the journal only). */
+  sheets: number | null;
+  /** The first pages as SVG pictures. */
+  previews: string[];
+  suggested_path: string;
+}
+export interface PrintSaved {
+  path: string;
+  pages: number;
+  bytes: number;
+}
+export interface PrintStudent {
+  id: Uuid;
+  number: number;
+  full_name: string;
+  left_on: string | null;
+}
+
+/** Import from spreadsheets (src-tauri/src/import.rs, classbook-exchange). */
+export type ImportKind = "students" | "parents" | "staff" | "ktp";
+export interface ImportRequest {
+  kind: ImportKind;
+  path: string;
+  order_number: string | null;
+  order_date: string | null;
+  enrolled_on: string | null;
+}
+export interface RowError {
+  row: number;
+  column: string | null;
+  message: string;
+}
+export interface ImportPreview {
+  kind: ImportKind;
+  sheet: string;
+  header_row: number;
+  columns: { field: string; header: string | null; column: string | null }[];
+  rows: { row: number; action: "create" | "update" | "unchanged"; record: string; details: string[] }[];
+  errors: RowError[];
+  warnings: RowError[];
+  created: number;
+  updated: number;
+  unchanged: number;
+  empty_rows: number;
+}
+export interface ImportReport {
+  kind: ImportKind;
+  created: number;
+  updated: number;
+  unchanged: number;
+  operations: number;
+}
+
 export function asUiError(error: unknown): UiError {
   if (error && typeof error === "object" && "message" in error) {
     const e = error as { code?: unknown; message: unknown };
@@ -476,4 +544,11 @@ export const api = {
   registerDevice: (server: string, login: string, password: string) =>
     call<SyncView>("register_device", { server, login, password }),
   rejectedEntries: () => call<RejectedEntry[]>("rejected_entries"),
+  printClasses: () => call<ClassRef[]>("print_classes"),
+  printStudents: (classId: Uuid) => call<PrintStudent[]>("print_students", { classId }),
+  printPreview: (request: PrintRequest) => call<PrintPreview>("print_preview", { request }),
+  printSave: (request: PrintRequest, path: string) => call<PrintSaved>("print_save", { request, path }),
+  importPreview: (request: ImportRequest) => call<ImportPreview>("import_preview", { request }),
+  importApply: (request: ImportRequest) => call<ImportReport>("import_apply", { request }),
+  documentsFolder: () => call<string>("documents_folder"),
 };
