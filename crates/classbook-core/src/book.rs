@@ -483,7 +483,7 @@ impl Journal {
                 SubjectAverage {
                     subject_name: name,
                     marks,
-                    average: grades::weighted_average(points.into_iter()).map(grades::round_average),
+                    average: grades::weighted_average(points).map(grades::round_average),
                 }
             })
             .collect();

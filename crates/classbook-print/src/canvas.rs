@@ -87,6 +87,8 @@ impl Page {
     }
 
     /// One line of text placed in the span `x..x + width` by `align`.
+    // A drawing primitive: where, how big, how aligned, what.
+    #[allow(clippy::too_many_arguments)]
     pub fn text_aligned(&mut self, x: f32, width: f32, baseline: f32, size: f32, bold: bool, align: Align, text: &str) {
         let w = FONTS.width(text, size, bold);
         let x = match align {

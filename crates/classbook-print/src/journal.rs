@@ -63,7 +63,7 @@ pub fn class_journal(book: &ClassBook, printed_on: NaiveDate) -> PrintedJournal 
     }
     pages.extend(body);
     // The certificate is the back of the last sheet.
-    if pages.len() % 2 == 0 {
+    if pages.len().is_multiple_of(2) {
         pages.push(blank_page());
     }
     let sheets = pages.len().div_ceil(2);
@@ -104,14 +104,14 @@ fn blank_page() -> Page {
 
 /// Pad `body` so the next page is a left-hand one (an odd index of the body).
 fn start_on_left(body: &mut Vec<Page>) {
-    if body.len() % 2 == 0 {
+    if body.len().is_multiple_of(2) {
         body.push(blank_page());
     }
 }
 
 /// Pad `body` so the next page is a right-hand one.
 fn start_on_right(body: &mut Vec<Page>) {
-    if body.len() % 2 == 1 {
+    if !body.len().is_multiple_of(2) {
         body.push(blank_page());
     }
 }

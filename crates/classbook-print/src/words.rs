@@ -51,7 +51,7 @@ fn below_thousand(n: u32, feminine: bool) -> Vec<&'static str> {
     let rest = n % 100;
     if rest >= 20 {
         words.push(TENS[(rest / 10) as usize]);
-        if rest % 10 > 0 {
+        if !rest.is_multiple_of(10) {
             words.push(unit(rest % 10, feminine));
         }
     } else if rest > 0 {
