@@ -206,7 +206,12 @@ pub(crate) fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
     if !dir.is_dir() {
         bail!("папки {} нет: укажите в --out существующую папку", dir.display());
     }
-    let mut file = tempfile::NamedTempFile::new_in(dir).with_context(|| {
+    let mut builder = tempfile::Builder::new();
+    // A printout is an ordinary document, not a secret: readable like any
+    // file the user saves (tempfile's default is owner-only).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    let mut file = builder.tempfile_in(dir).with_context(|| {
         format!("не удалось записать в папку {}: проверьте, что она доступна для записи", dir.display())
     })?;
     let write = file.write_all(bytes).and_then(|_| file.as_file().sync_all());

@@ -25,6 +25,31 @@ fn parse(bytes: &[u8]) -> ParsedFont {
 }
 
 impl Fonts {
+    /// The font file as compiled in.
+    pub fn file(bold: bool) -> &'static [u8] {
+        if bold { BOLD_TTF } else { REGULAR_TTF }
+    }
+
+    /// The face cut down to the characters of `text` (and .notdef): a
+    /// journal uses ~150 of the font's 2 600 glyphs, and embedding the whole
+    /// face cost 0.8 MB in every PDF. None if the font cannot be cut, in which
+    /// case the caller embeds it whole.
+    pub fn subset(&self, bold: bool, text: impl Iterator<Item = char>) -> Option<ParsedFont> {
+        use allsorts::binary::read::ReadScope;
+        use allsorts::font_data::FontData;
+        use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+        let face = self.face(bold);
+        let used: std::collections::BTreeSet<u16> =
+            text.filter_map(|c| face.codepoint_to_glyph.get(&(c as u32)).copied()).filter(|g| *g != 0).collect();
+        // .notdef first, as allsorts requires; a Unicode cmap in the subset
+        // lets printpdf map characters to the new glyph ids itself.
+        let ids: Vec<u16> = std::iter::once(0).chain(used).collect();
+        let file = ReadScope::new(Self::file(bold)).read::<FontData<'_>>().ok()?;
+        let provider = file.table_provider(0).ok()?;
+        let bytes = subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode).ok()?;
+        ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
+    }
+
     pub fn face(&self, bold: bool) -> &ParsedFont {
         if bold { &self.bold } else { &self.regular }
     }

@@ -3,8 +3,8 @@
 use crate::canvas::{Item, Page};
 use crate::fonts::FONTS;
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, Rect, TextItem, TextMatrix,
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
 };
 
 /// A laid-out document: its pages, ready to become a PDF (to print and
@@ -25,11 +25,22 @@ impl Document {
         let mut doc = PdfDocument::new(&self.title);
         doc.metadata.info.creator = "Classbook".to_owned();
         doc.metadata.info.producer = "Classbook (printpdf)".to_owned();
-        let regular = doc.add_font(&FONTS.regular);
-        let bold = doc.add_font(&FONTS.bold);
+        let regular = doc.add_font(&self.font(false));
+        let bold = doc.add_font(&self.font(true));
         let pdf_pages = self.pages.iter().map(|page| pdf_page(page, &regular, &bold)).collect();
         doc.with_pages(pdf_pages);
         doc.save(&PdfSaveOptions::default(), &mut Vec::new())
+    }
+}
+
+impl Document {
+    /// The face to embed: cut down to the characters this document uses.
+    fn font(&self, bold: bool) -> ParsedFont {
+        let text = self.pages.iter().flat_map(|p| &p.items).flat_map(|item| match item {
+            Item::Text { text, bold: b, .. } if *b == bold => Some(text.chars()),
+            _ => None,
+        });
+        FONTS.subset(bold, text.flatten()).unwrap_or_else(|| FONTS.face(bold).clone())
     }
 }
 
