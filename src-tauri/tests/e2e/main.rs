@@ -5,6 +5,7 @@
 //! docs/screenshots/.
 
 mod harness;
+mod paper;
 mod school;
 mod sync;
 

@@ -19,10 +19,16 @@ pub struct DemoJournal {
 impl DemoJournal {
     /// 4 classes and 80 students: the whole year, quick to generate.
     pub fn create() -> DemoJournal {
+        DemoJournal::create_with(4, 80)
+    }
+
+    /// A demo school of `classes` classes (11 and more give every grade a
+    /// class, 5А among them) and `students` students.
+    pub fn create_with(classes: usize, students: usize) -> DemoJournal {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal.db");
         let mut journal = Journal::open(&path).unwrap();
-        let config = DemoConfig { classes: 4, students: 80, ..DemoConfig::default() };
+        let config = DemoConfig { classes, students, ..DemoConfig::default() };
         let school = journal.create_demo(&config, |_, _| {}).unwrap();
         DemoJournal { _dir: dir, path, accounts: school.accounts }
     }
