@@ -33,8 +33,9 @@ pub struct ImportRequest {
 
 impl ImportRequest {
     fn parse(&self) -> UiResult<(ImportKind, PathBuf, ImportOptions)> {
-        let kind = ImportKind::from_code(&self.kind)
-            .ok_or_else(|| UiError::new("invalid", "Выберите, что загружать: учеников, родителей, сотрудников или КТП."))?;
+        let kind = ImportKind::from_code(&self.kind).ok_or_else(|| {
+            UiError::new("invalid", "Выберите, что загружать: учеников, родителей, сотрудников или КТП.")
+        })?;
         let path = self.path.trim();
         if path.is_empty() {
             return Err(UiError::new("invalid", "Укажите файл таблицы (.xlsx, .xls или .ods)."));

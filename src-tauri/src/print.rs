@@ -121,9 +121,8 @@ pub fn print_students(desk: Desktop<'_>, class_id: Uuid) -> UiResult<Vec<PrintSt
 #[tauri::command(async)]
 pub fn print_preview(desk: Desktop<'_>, request: PrintRequest) -> UiResult<PrintPreview> {
     let printed = lay_out(&desk, &request)?;
-    let previews = (0..printed.document.page_count().min(PREVIEW_PAGES))
-        .filter_map(|i| printed.document.page_svg(i))
-        .collect();
+    let previews =
+        (0..printed.document.page_count().min(PREVIEW_PAGES)).filter_map(|i| printed.document.page_svg(i)).collect();
     Ok(PrintPreview {
         title: printed.document.title.clone(),
         pages: printed.document.page_count(),
@@ -197,7 +196,11 @@ fn lay_out(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
                     Printed {
                         document: printed.document,
                         sheets: Some(printed.sheets),
-                        file_name: format!("Журнал {}{period} {}.pdf", book.class_name, book.year_title.replace('/', "-")),
+                        file_name: format!(
+                            "Журнал {}{period} {}.pdf",
+                            book.class_name,
+                            book.year_title.replace('/', "-")
+                        ),
                     }
                 }
                 PrintKind::Summary => Printed {
@@ -242,10 +245,7 @@ fn students_of(book: &ClassBook, student: Option<Uuid>) -> UiResult<Vec<Uuid>> {
         Some(id) if book.students.iter().any(|s| s.id == id) => Ok(vec![id]),
         Some(_) => Err(UiError::new(
             "not_found",
-            format!(
-            "Этого ученика нет в списке {} класса: выберите ученика из списка.",
-                book.class_name
-            ),
+            format!("Этого ученика нет в списке {} класса: выберите ученика из списка.", book.class_name),
         )),
     }
 }
@@ -272,10 +272,16 @@ fn pdf_path(text: &str) -> UiResult<PathBuf> {
     }
     let mut path = PathBuf::from(text);
     if !path.is_absolute() {
-        return Err(UiError::new("invalid", format!("«{text}»: укажите полный путь, например {}", suggested_example())));
+        return Err(UiError::new(
+            "invalid",
+            format!("«{text}»: укажите полный путь, например {}", suggested_example()),
+        ));
     }
     if path.is_dir() {
-        return Err(UiError::new("invalid", format!("{} — это папка: допишите имя файла, например «Журнал.pdf».", path.display())));
+        return Err(UiError::new(
+            "invalid",
+            format!("{} — это папка: допишите имя файла, например «Журнал.pdf».", path.display()),
+        ));
     }
     if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
@@ -301,13 +307,23 @@ fn suggested_example() -> String {
 fn write_whole(path: &Path, bytes: &[u8]) -> UiResult<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-        UiError::failed(format!("Не удалось записать в папку {}: {e}. Проверьте, что она доступна для записи.", dir.display()))
+        UiError::failed(format!(
+            "Не удалось записать в папку {}: {e}. Проверьте, что она доступна для записи.",
+            dir.display()
+        ))
     })?;
     file.write_all(bytes).and_then(|_| file.as_file().sync_all()).map_err(|e| {
-        UiError::failed(format!("Не удалось записать {}: {e} (проверьте место на диске); файл не создан.", path.display()))
+        UiError::failed(format!(
+            "Не удалось записать {}: {e} (проверьте место на диске); файл не создан.",
+            path.display()
+        ))
     })?;
     file.persist(path).map_err(|e| {
-        UiError::failed(format!("Не удалось сохранить {}: {}. Возможно, файл открыт в другой программе.", path.display(), e.error))
+        UiError::failed(format!(
+            "Не удалось сохранить {}: {}. Возможно, файл открыт в другой программе.",
+            path.display(),
+            e.error
+        ))
     })?;
     Ok(())
 }

@@ -27,8 +27,15 @@ fn fixture(name: &str) -> PathBuf {
 /// The first number in `text` before `word` («… 58 страниц …» → 58).
 fn number_before(text: &str, word: &str) -> usize {
     let at = text.find(word).unwrap_or_else(|| panic!("«{word}» not in «{text}»"));
-    let digits: String =
-        text[..at].trim_end().chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+    let digits: String = text[..at]
+        .trim_end()
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     digits.parse().unwrap_or_else(|_| panic!("no number before «{word}» in «{text}»"))
 }
 
@@ -78,7 +85,10 @@ async fn the_deputy_head_prints_the_year_journal_of_5a_and_saves_the_pdf() {
     // The first four pages, drawn (an image that failed to load has no natural size).
     let sizes = app
         .client
-        .execute("return [...document.querySelectorAll('#print-pages img')].map(i => [i.complete, i.naturalWidth])", vec![])
+        .execute(
+            "return [...document.querySelectorAll('#print-pages img')].map(i => [i.complete, i.naturalWidth])",
+            vec![],
+        )
         .await
         .unwrap();
     let sizes = sizes.as_array().unwrap();
@@ -91,9 +101,8 @@ async fn the_deputy_head_prints_the_year_journal_of_5a_and_saves_the_pdf() {
 
     app.fill("#print-path", out.to_str().unwrap()).await;
     app.click("#print-save").await;
-    let saved = app
-        .wait_text_within("#print-message", "the saved PDF", PRINT_DEADLINE, |t| t.contains("PDF сохранён"))
-        .await;
+    let saved =
+        app.wait_text_within("#print-message", "the saved PDF", PRINT_DEADLINE, |t| t.contains("PDF сохранён")).await;
     assert!(saved.contains(out.to_str().unwrap()), "the window says «{saved}»");
     app.stop().await;
 
@@ -115,7 +124,14 @@ async fn the_administrator_imports_students_bad_rows_refused_then_a_good_file() 
         assert!(session.roles.contains(&Role::Admin));
         let year = journal.school_structure(&session).unwrap().years[0].id;
         let class = |journal: &mut Journal, letter: &str| {
-            let input = ClassInput { id: None, year_id: year, grade: 5, letter: letter.into(), class_teacher_id: None, shift: None };
+            let input = ClassInput {
+                id: None,
+                year_id: year,
+                grade: 5,
+                letter: letter.into(),
+                class_teacher_id: None,
+                shift: None,
+            };
             journal.save_class(&session, input).unwrap()
         };
         let (a, b) = (class(&mut journal, "А"), class(&mut journal, "Б"));
