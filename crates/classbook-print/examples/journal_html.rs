@@ -5,7 +5,9 @@
 //! `classbook_print::class_journal` — title, class list, each subject's grid
 //! and topics per period, the attendance summary and the finals.
 
-use classbook_core::{ClassBook, Journal};
+use classbook_core::ClassBook;
+
+mod common;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -14,14 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (Some(db), Some(out)) = (args.next(), args.next()) else {
         return Err("usage: journal_html DB OUT_DIR CLASS…".into());
     };
-    let mut journal = Journal::open(db.as_ref())?;
-    journal.set_fixed_now(journal.demo_clock_start()?);
-    let deputy = journal
-        .list_accounts()?
-        .into_iter()
-        .find(|a| a.roles.contains(&classbook_core::domain::model::Role::Deputy))
-        .ok_or("no deputy head in this journal")?;
-    let session = journal.login(&deputy.login, classbook_core::demo::DEMO_PASSWORD)?;
+    let (journal, session) = common::deputy_on_demo(&db)?;
     std::fs::create_dir_all(&out)?;
     for class in args {
         let book = journal.class_book(&session, journal.class_by_name(&class)?, None)?;

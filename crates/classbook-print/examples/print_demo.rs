@@ -3,7 +3,8 @@
 //! named), one class at a time, with the time and size of each — the
 //! benchmark of docs/BENCHMARKS.md «Printing».
 
-use classbook_core::Journal;
+mod common;
+
 use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -12,14 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: print_demo DB OUT_DIR [CLASS…]".into());
     };
     let wanted: Vec<String> = args.collect();
-    let mut journal = Journal::open(db.as_ref())?;
-    journal.set_fixed_now(journal.demo_clock_start()?);
-    let deputy = journal
-        .list_accounts()?
-        .into_iter()
-        .find(|a| a.roles.contains(&classbook_core::domain::model::Role::Deputy))
-        .ok_or("no deputy head in this journal")?;
-    let session = journal.login(&deputy.login, classbook_core::demo::DEMO_PASSWORD)?;
+    let (journal, session) = common::deputy_on_demo(&db)?;
     let today = journal.today()?;
     let classes: Vec<String> = if wanted.is_empty() {
         journal.school_structure(&session)?.classes.into_iter().map(|c| c.name).collect()
