@@ -55,24 +55,32 @@ fn refusal(error: ExchangeError) -> UiError {
 }
 
 /// The dry run: writes nothing.
-#[tauri::command(async)]
-pub fn import_preview(desk: Desktop<'_>, request: ImportRequest) -> UiResult<ImportPreview> {
+#[tauri::command]
+pub async fn import_preview(desk: Desktop<'_>, request: ImportRequest) -> UiResult<ImportPreview> {
     let (kind, path, options) = request.parse()?;
-    desk.with(|open| {
-        let session = open.session()?.clone();
-        classbook_exchange::preview_with(&open.journal, &session, kind, &path, &options).map_err(refusal)
+    let desk = Arc::clone(&desk);
+    crate::print::blocking(move || {
+        desk.with(|open| {
+            let session = open.session()?.clone();
+            classbook_exchange::preview_with(&open.journal, &session, kind, &path, &options).map_err(refusal)
+        })
     })
+    .await
 }
 
 /// The import: the file is read and checked again, then written in one
 /// transaction; with any row error nothing is written.
-#[tauri::command(async)]
-pub fn import_apply(desk: Desktop<'_>, request: ImportRequest) -> UiResult<ImportReport> {
+#[tauri::command]
+pub async fn import_apply(desk: Desktop<'_>, request: ImportRequest) -> UiResult<ImportReport> {
     let (kind, path, options) = request.parse()?;
-    desk.with(|open| {
-        let session = open.session()?.clone();
-        classbook_exchange::apply_with(&mut open.journal, &session, kind, &path, &options).map_err(refusal)
+    let desk = Arc::clone(&desk);
+    crate::print::blocking(move || {
+        desk.with(|open| {
+            let session = open.session()?.clone();
+            classbook_exchange::apply_with(&mut open.journal, &session, kind, &path, &options).map_err(refusal)
+        })
     })
+    .await
 }
 
 /// Where the wizard's file field starts: the user's Documents folder.

@@ -118,29 +118,45 @@ pub fn print_students(desk: Desktop<'_>, class_id: Uuid) -> UiResult<Vec<PrintSt
     })
 }
 
-#[tauri::command(async)]
-pub fn print_preview(desk: Desktop<'_>, request: PrintRequest) -> UiResult<PrintPreview> {
-    let printed = lay_out(&desk, &request)?;
-    let previews =
-        (0..printed.document.page_count().min(PREVIEW_PAGES)).filter_map(|i| printed.document.page_svg(i)).collect();
-    Ok(PrintPreview {
-        title: printed.document.title.clone(),
-        pages: printed.document.page_count(),
-        sheets: printed.sheets,
-        previews,
-        suggested_path: documents_dir().join(&printed.file_name).display().to_string(),
+/// Off the async runtime's few workers: laying out a year's journal and
+/// writing its PDF take seconds in a big class, and sync keeps running meanwhile.
+pub async fn blocking<T: Send + 'static>(work: impl FnOnce() -> UiResult<T> + Send + 'static) -> UiResult<T> {
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(|e| UiError::failed(format!("Работа прервалась: {e}. Повторите действие.")))?
+}
+
+#[tauri::command]
+pub async fn print_preview(desk: Desktop<'_>, request: PrintRequest) -> UiResult<PrintPreview> {
+    let desk = Arc::clone(&desk);
+    blocking(move || {
+        let printed = lay_out(&desk, &request)?;
+        let count = printed.document.page_count();
+        let previews = (0..count.min(PREVIEW_PAGES)).filter_map(|i| printed.document.page_svg(i)).collect();
+        Ok(PrintPreview {
+            title: printed.document.title.clone(),
+            pages: count,
+            sheets: printed.sheets,
+            previews,
+            suggested_path: documents_dir().join(&printed.file_name).display().to_string(),
+        })
     })
+    .await
 }
 
 /// Lays the document out again from the journal as it is now and writes its
 /// PDF to `path`, whole or not at all.
-#[tauri::command(async)]
-pub fn print_save(desk: Desktop<'_>, request: PrintRequest, path: String) -> UiResult<PrintSaved> {
-    let path = pdf_path(&path)?;
-    let printed = lay_out(&desk, &request)?;
-    let pdf = printed.document.to_pdf();
-    write_whole(&path, &pdf)?;
-    Ok(PrintSaved { path: path.display().to_string(), pages: printed.document.page_count(), bytes: pdf.len() })
+#[tauri::command]
+pub async fn print_save(desk: Desktop<'_>, request: PrintRequest, path: String) -> UiResult<PrintSaved> {
+    let desk = Arc::clone(&desk);
+    blocking(move || {
+        let path = pdf_path(&path)?;
+        let printed = lay_out(&desk, &request)?;
+        let pdf = printed.document.to_pdf();
+        write_whole(&path, &pdf)?;
+        Ok(PrintSaved { path: path.display().to_string(), pages: printed.document.page_count(), bytes: pdf.len() })
+    })
+    .await
 }
 
 struct Printed {
