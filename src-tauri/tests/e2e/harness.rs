@@ -55,8 +55,13 @@ impl Drop for Display {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// Two free ports, distinct: both are held while the second is picked (one
+/// after the other, the system now and then handed out the same port twice,
+/// and tauri-driver and WebKitWebDriver then fought over it).
+fn free_ports() -> (u16, u16) {
+    let first = TcpListener::bind("127.0.0.1:0").unwrap();
+    let second = TcpListener::bind("127.0.0.1:0").unwrap();
+    (first.local_addr().unwrap().port(), second.local_addr().unwrap().port())
 }
 
 fn tauri_driver() -> PathBuf {
@@ -99,7 +104,7 @@ impl App {
             Path::new("/usr/bin/WebKitWebDriver").exists(),
             "/usr/bin/WebKitWebDriver not found: install the Debian package webkit2gtk-driver (scripts/test.sh does)"
         );
-        let (port, native_port) = (free_port(), free_port());
+        let (port, native_port) = free_ports();
         let mut command = Command::new(tauri_driver());
         command
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
@@ -113,10 +118,13 @@ impl App {
         for (key, value) in env {
             command.env(key, value);
         }
-        let driver = command.spawn().expect("start tauri-driver");
+        let mut driver = command.spawn().expect("start tauri-driver");
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(started.elapsed() < TIMEOUT, "tauri-driver did not listen on port {port}");
+            if started.elapsed() > TIMEOUT {
+                stop_group(&mut driver);
+                panic!("tauri-driver did not listen on port {port}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let mut caps = serde_json::Map::new();
@@ -139,7 +147,11 @@ impl App {
                     attempt += 1;
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
-                Err(e) => panic!("WebDriver session with the app: {e:?}"),
+                Err(e) => {
+                    // No App owns the driver yet: its group goes now, not with the test process.
+                    stop_group(&mut driver);
+                    panic!("WebDriver session with the app: {e:?}");
+                }
             }
         };
         App { client, driver, xvfb_display: display.xvfb.as_ref().map(|_| display.name.clone()) }
@@ -304,13 +316,18 @@ impl Drop for App {
     /// Whatever happened (a failed assertion too), no driver, WebKit or app
     /// process outlives the test.
     fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        let _ = self.driver.wait();
-        // WebKitWebDriver can outlive a TERM to tauri-driver; the group goes for good.
-        std::thread::sleep(Duration::from_millis(300));
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+        stop_group(&mut self.driver);
     }
+}
+
+/// Stops tauri-driver's process group: the driver, WebKitWebDriver, the app.
+fn stop_group(driver: &mut Child) {
+    let group = format!("-{}", driver.id());
+    let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+    let _ = driver.wait();
+    // WebKitWebDriver can outlive a TERM to tauri-driver; the group goes for good.
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
 }
 
 /// WebDriver key codes (the W3C spec's private-use characters).

@@ -204,3 +204,50 @@ async fn the_administrator_imports_students_bad_rows_refused_then_a_good_file() 
     );
     assert_eq!(names(&journal, class_5b), ["Григорьева Алёна", "Дмитриев Фёдор Олегович"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_teacher_prints_only_their_class_a_students_report_card() {
+    let school = DemoJournal::create();
+    // A class teacher, their class, and its first student's report card as the printer lays it out.
+    let (teacher, class, student, expected_pages) = {
+        let mut journal = school.open();
+        let found = school.accounts.iter().filter(|a| a.role.contains("кл. р")).find_map(|account| {
+            let session = journal.login(&account.login, &account.password).ok()?;
+            let class = journal.classes_led(&session).ok()?.into_iter().next()?;
+            Some((account.clone(), session, class))
+        });
+        let (teacher, session, class) = found.expect("a demo class teacher");
+        let book = journal.class_book(&session, class.class_id, None).unwrap();
+        let student = book.students[0].clone();
+        let pages = classbook_print::report_cards(&book, &[student.id], journal.today().unwrap()).page_count();
+        (teacher, class, student, pages)
+    };
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.click("#nav-print").await;
+    app.find("#print-class option").await;
+    let options = app.client.find_all(fantoccini::Locator::Css("#print-class option")).await.unwrap();
+    let mut names = Vec::new();
+    for option in &options {
+        names.push(option.text().await.unwrap());
+    }
+    assert_eq!(names, vec![class.class_name.clone()], "a class teacher prints their own class only");
+    app.choose("#print-kind", "Табели успеваемости").await;
+    // The class list comes from the journal once the document is chosen.
+    app.find("#print-student option:nth-child(2)").await;
+    app.choose("#print-student", &format!("{}. {}", student.number, student.full_name)).await;
+    app.click("#print-show").await;
+    let summary = app
+        .wait_text_within("#print-summary", "the report card's pages", PRINT_DEADLINE, |t| t.contains("страниц"))
+        .await;
+    assert_eq!(number_before(&summary, "страниц"), expected_pages, "the preview says «{summary}»");
+    assert!(!summary.contains("прошивки"), "only the journal is bound: «{summary}»");
+    let suggested = app.find("#print-path").await.prop("value").await.unwrap().unwrap();
+    assert!(
+        suggested.ends_with(&format!("Табель {} {} 2025-2026.pdf", student.full_name, class.class_name)),
+        "«{suggested}»"
+    );
+    app.stop().await;
+}
