@@ -10,11 +10,9 @@
 use crate::desk::Desk;
 use crate::error::{UiError, UiResult};
 use chrono::NaiveDate;
-use classbook_core::domain::model::Role;
 use classbook_core::{ClassBook, ClassRef, StudentRecord};
 use classbook_print::Document;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tauri::State;
@@ -80,29 +78,10 @@ pub struct PrintStudent {
     pub left_on: Option<NaiveDate>,
 }
 
-/// The classes the user may print: the whole school's for administrators and
-/// deputy heads (who read the school's structure); a class teacher's own
-/// class otherwise.
+/// The classes the user may print (`Journal::printable_classes`).
 #[tauri::command(async)]
 pub fn print_classes(desk: Desktop<'_>) -> UiResult<Vec<ClassRef>> {
-    desk.as_user(|journal, session| {
-        let oversees = session.roles.iter().any(|r| matches!(r, Role::Admin | Role::Deputy));
-        if !oversees {
-            return journal.classes_led(session);
-        }
-        let structure = journal.school_structure(session)?;
-        let today = journal.today()?;
-        // The classes of this study year (of every year, if none is current).
-        let current: Vec<Uuid> =
-            structure.years.iter().filter(|y| y.starts_on <= today && today <= y.ends_on).map(|y| y.id).collect();
-        let mut classes: Vec<_> = structure
-            .classes
-            .iter()
-            .filter(|c| current.is_empty() || c.year_id.is_some_and(|y| current.contains(&y)))
-            .collect();
-        classes.sort_by(|a, b| (a.grade, &a.letter).cmp(&(b.grade, &b.letter)));
-        Ok(classes.into_iter().map(|c| ClassRef { class_id: c.id, class_name: c.name.clone() }).collect())
-    })
+    desk.as_user(|journal, session| journal.printable_classes(session))
 }
 
 /// The class's students, as printed in its journal, for choosing one.
@@ -153,7 +132,7 @@ pub async fn print_save(desk: Desktop<'_>, request: PrintRequest, path: String) 
         let path = pdf_path(&path)?;
         let printed = lay_out(&desk, &request)?;
         let pdf = printed.document.to_pdf();
-        write_whole(&path, &pdf)?;
+        classbook_print::save_pdf(&path, &pdf).map_err(|e| UiError::failed(e.to_string()))?;
         Ok(PrintSaved { path: path.display().to_string(), pages: printed.document.page_count(), bytes: pdf.len() })
     })
     .await
@@ -318,32 +297,6 @@ fn suggested_example() -> String {
     documents_dir().join("Журнал.pdf").display().to_string()
 }
 
-/// Writes `bytes` to `path` whole or not at all: a temporary file in the same
-/// folder, flushed to the disk, then renamed over the target (as the CLI does).
-fn write_whole(path: &Path, bytes: &[u8]) -> UiResult<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
-        UiError::failed(format!(
-            "Не удалось записать в папку {}: {e}. Проверьте, что она доступна для записи.",
-            dir.display()
-        ))
-    })?;
-    file.write_all(bytes).and_then(|_| file.as_file().sync_all()).map_err(|e| {
-        UiError::failed(format!(
-            "Не удалось записать {}: {e} (проверьте место на диске); файл не создан.",
-            path.display()
-        ))
-    })?;
-    file.persist(path).map_err(|e| {
-        UiError::failed(format!(
-            "Не удалось сохранить {}: {}. Возможно, файл открыт в другой программе.",
-            path.display(),
-            e.error
-        ))
-    })?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,15 +312,5 @@ mod tests {
         assert!(pdf_path(dir.path().to_str().unwrap()).unwrap_err().message.contains("это папка"));
         let missing = dir.path().join("нет/a.pdf");
         assert!(pdf_path(missing.to_str().unwrap()).unwrap_err().message.contains("нет: выберите"));
-    }
-
-    #[test]
-    fn a_pdf_is_written_whole_and_replaces_the_old_one() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.pdf");
-        std::fs::write(&path, b"old").unwrap();
-        write_whole(&path, b"%PDF-1.7 new").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.7 new");
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left behind");
     }
 }

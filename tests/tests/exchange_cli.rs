@@ -14,11 +14,16 @@ fn a_bad_file_fails_with_every_row_error_and_a_dry_run_writes_nothing() {
     let db = dir.path().join("demo.db");
     let out = classbook(&db, &["demo", "--classes", "2", "--students", "20", "--seed", "5"], &[]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let stats = || stdout(&classbook(&db, &["stats"], &[])).lines().find(|l| l.starts_with("Отпечаток")).unwrap().to_owned();
+    let stats =
+        || stdout(&classbook(&db, &["stats"], &[])).lines().find(|l| l.starts_with("Отпечаток")).unwrap().to_owned();
     let before = stats();
 
     let bad = fixture("students_bad.xlsx");
-    let out = classbook(&db, &["import", "students", bad.to_str().unwrap(), "--order", "5-у", "--order-date", "28.08.2025"], &[]);
+    let out = classbook(
+        &db,
+        &["import", "students", bad.to_str().unwrap(), "--order", "5-у", "--order-date", "28.08.2025"],
+        &[],
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("ничего не записано"), "{err}");

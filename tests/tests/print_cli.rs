@@ -37,7 +37,18 @@ fn printing_from_the_command_line() {
     let parent = dir.path().join("parent.pdf");
     let out = classbook(
         &db,
-        &["print", "parent", "--class", "11А", "--from", "18.05.2026", "--to", "2026-05-24", "--out", parent.to_str().unwrap()],
+        &[
+            "print",
+            "parent",
+            "--class",
+            "11А",
+            "--from",
+            "18.05.2026",
+            "--to",
+            "2026-05-24",
+            "--out",
+            parent.to_str().unwrap(),
+        ],
         &[],
     );
     assert!(out.status.success(), "{}", stderr(&out));
@@ -62,10 +73,11 @@ fn printing_from_the_command_line() {
     let missing = dir.path().join("нет такой папки").join("journal.pdf");
     let out = classbook(&db, &["print", "journal", "--class", "11А", "--out", missing.to_str().unwrap()], &[]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("укажите в --out существующую папку"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("нет: выберите существующую папку"), "{}", stderr(&out));
 
     // A wrong password prints nothing.
-    let out = classbook(&db, &["print", "summary", "--class", "11А", "--out", "x.pdf"], &[("CLASSBOOK_PASSWORD", "nope")]);
+    let out =
+        classbook(&db, &["print", "summary", "--class", "11А", "--out", "x.pdf"], &[("CLASSBOOK_PASSWORD", "nope")]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("Неверный логин или пароль"), "{}", stderr(&out));
 }

@@ -5,7 +5,6 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
 use classbook_core::{ClassBook, Journal, Session};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
@@ -196,28 +195,7 @@ pub(crate) fn parse_date(text: &str, flag: &str) -> Result<NaiveDate> {
         .with_context(|| format!("{flag} «{text}»: дата пишется как 01.12.2025 или 2025-12-01"))
 }
 
-/// Write `bytes` to `path` whole or not at all: into a temporary file in
-/// the same folder, flushed to the disk, then renamed over the target.
+/// Write the PDF whole or not at all (see `classbook_print::save_pdf`).
 pub(crate) fn write_pdf(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        bail!("папки {} нет: укажите в --out существующую папку", dir.display());
-    }
-    let mut builder = tempfile::Builder::new();
-    // A printout is an ordinary document, not a secret: readable like any
-    // file the user saves (tempfile's default is owner-only).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
-    let mut file = builder.tempfile_in(dir).with_context(|| {
-        format!("не удалось записать в папку {}: проверьте, что она доступна для записи", dir.display())
-    })?;
-    let write = file.write_all(bytes).and_then(|_| file.as_file().sync_all());
-    if let Err(e) = write {
-        bail!("не удалось записать {}: {e} (проверьте место на диске); файл не создан", path.display());
-    }
-    file.persist(path).with_context(|| format!("не удалось сохранить {}", path.display()))?;
-    Ok(())
+    Ok(classbook_print::save_pdf(path, bytes)?)
 }

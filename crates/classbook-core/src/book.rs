@@ -377,6 +377,29 @@ impl Journal {
         })
     }
 
+    /// The classes whose journals the session may print: every class of the
+    /// current year for those who read any class (administration, director,
+    /// deputy heads, inspectors), the classes they lead for class teachers.
+    pub fn printable_classes(&self, session: &Session) -> Result<Vec<crate::ClassRef>> {
+        let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
+        let today = self.school_date(self.now())?;
+        let any_class = Action::ViewClass { teaches: false, class_teacher: false };
+        if rules::check(&actor, &any_class, today, Default::default()).is_err() {
+            return self.classes_led(session);
+        }
+        let classes = self
+            .conn()
+            .prepare_cached(
+                "SELECT c.id, c.grade || COALESCE(c.letter, '') FROM class c LEFT JOIN academic_year y ON y.id = c.year_id
+                 WHERE ?1 BETWEEN y.starts_on AND y.ends_on
+                    OR NOT EXISTS (SELECT 1 FROM academic_year WHERE ?1 BETWEEN starts_on AND ends_on)
+                 ORDER BY c.grade, c.letter",
+            )?
+            .query_map([today.to_string()], |r| Ok(crate::ClassRef { class_id: id(r.get(0)?)?, class_name: r.get(1)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(classes)
+    }
+
     /// A class by its name as written on the journal («5А», «10 Б»).
     pub fn class_by_name(&self, name: &str) -> Result<Uuid> {
         let wanted: String = name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();

@@ -73,6 +73,17 @@ fn a_class_book_holds_the_roll_the_pages_and_who_may_read_it() {
     let year = school.journal.class_book(&zavuch, school.class_5a, None).unwrap();
     assert_eq!(year.periods.len(), 2, "both quarters of the fixture");
 
+    let director = school.login("director");
+    let everyone: Vec<_> =
+        school.journal.printable_classes(&director).unwrap().into_iter().map(|c| c.class_name).collect();
+    assert_eq!(everyone, ["1А", "5А"]);
+    let kuznetsova = school.login("kuznetsova");
+    let led: Vec<_> =
+        school.journal.printable_classes(&kuznetsova).unwrap().into_iter().map(|c| c.class_name).collect();
+    assert_eq!(led, ["1А", "5А"], "the class teacher of both fixture classes");
+    let petrova = school.login("petrova");
+    assert!(school.journal.printable_classes(&petrova).unwrap().is_empty());
+
     // A teacher of another class may not print this one.
     let sidorov = school.login("sidorov");
     let refused = school.journal.class_book(&sidorov, school.class_5a, None).unwrap_err();

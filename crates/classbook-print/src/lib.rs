@@ -14,6 +14,7 @@ mod journal;
 mod parent;
 mod render;
 mod report_card;
+mod save;
 mod summary;
 mod svg;
 mod table;
@@ -23,6 +24,7 @@ pub use journal::{PrintedJournal, class_journal};
 pub use parent::parent_printout;
 pub use render::Document;
 pub use report_card::report_cards;
+pub use save::{SaveError, save_pdf};
 pub use summary::summary_sheet;
 pub use words::in_words;
 
