@@ -25,6 +25,72 @@ pub struct SchoolSettings {
     pub lock_minutes: u32,
 }
 
+/// The school's deadlines for entries, which the timeliness report measures
+/// (REQUIREMENTS §3; 002 Регламент §2.3). Kept apart from `SchoolSettings`
+/// rather than inside it: the app's settings screen saves `SchoolSettings`
+/// whole, so fields it does not know would be saved back as their defaults
+/// over what the school set (and code that builds `SchoolSettings` would stop
+/// compiling). Every field has a serde default, so a partial JSON works.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Deadlines {
+    /// Attendance within this many minutes of the lesson's start.
+    #[serde(default = "default_attendance_minutes")]
+    pub attendance_minutes: u32,
+    /// Marks for work in the lesson on the lesson's day.
+    #[serde(default = "default_true")]
+    pub marks_same_day: bool,
+    /// Marks of a test within this many days after the lesson.
+    #[serde(default = "default_test_days")]
+    pub test_days: u32,
+    /// Marks of an essay within this many days after the lesson.
+    #[serde(default = "default_essay_days")]
+    pub essay_days: u32,
+    /// Homework by this time («ЧЧ:ММ») of the lesson's day.
+    #[serde(default = "default_homework_by")]
+    pub homework_by: String,
+}
+
+fn default_attendance_minutes() -> u32 {
+    10
+}
+fn default_true() -> bool {
+    true
+}
+fn default_test_days() -> u32 {
+    3
+}
+fn default_essay_days() -> u32 {
+    7
+}
+fn default_homework_by() -> String {
+    "15:30".to_owned()
+}
+
+impl Default for Deadlines {
+    fn default() -> Deadlines {
+        serde_json::from_value(json!({})).expect("every field has a default")
+    }
+}
+
+impl Deadlines {
+    /// The settings' keys and values as saved.
+    fn pairs(&self) -> [(&'static str, String); 5] {
+        [
+            ("deadline_attendance_minutes", self.attendance_minutes.to_string()),
+            ("deadline_marks_same_day", if self.marks_same_day { "1" } else { "0" }.to_owned()),
+            ("deadline_test_days", self.test_days.to_string()),
+            ("deadline_essay_days", self.essay_days.to_string()),
+            ("deadline_homework_by", self.homework_by.trim().to_owned()),
+        ]
+    }
+
+    /// The homework time as a time of day (checked when saved).
+    pub fn homework_time(&self) -> chrono::NaiveTime {
+        chrono::NaiveTime::parse_from_str(self.homework_by.trim(), "%H:%M")
+            .unwrap_or_else(|_| chrono::NaiveTime::from_hms_opt(15, 30, 0).expect("a time"))
+    }
+}
+
 /// A setting as the op that saves it.
 fn setting_op(key: &str, value: &str) -> OpKind {
     let fields = serde_json::from_value(json!({ "key": key, "value": value })).expect("a JSON object");
@@ -59,8 +125,45 @@ impl Journal {
         })
     }
 
-    /// Change the edit window (`edit_window`: a code of `EditWindow`) or the
-    /// inactivity lock (`lock_minutes`: 1 to 60).
+    /// The school's deadlines for entries; a value never saved (or saved
+    /// wrong by an old version) is the default.
+    pub fn deadlines(&self) -> Result<Deadlines> {
+        let mut deadlines = Deadlines::default();
+        let number = |key: &str| -> Result<Option<u32>> { Ok(self.setting(key)?.and_then(|v| v.parse().ok())) };
+        if let Some(n) = number("deadline_attendance_minutes")? {
+            deadlines.attendance_minutes = n;
+        }
+        if let Some(flag) = self.setting("deadline_marks_same_day")? {
+            deadlines.marks_same_day = flag != "0";
+        }
+        if let Some(n) = number("deadline_test_days")? {
+            deadlines.test_days = n;
+        }
+        if let Some(n) = number("deadline_essay_days")? {
+            deadlines.essay_days = n;
+        }
+        if let Some(time) = self.setting("deadline_homework_by")?
+            && check_setting("deadline_homework_by", &time).is_ok()
+        {
+            deadlines.homework_by = time;
+        }
+        Ok(deadlines)
+    }
+
+    /// Change the deadlines together: all are saved, or none.
+    pub fn set_deadlines(&mut self, session: &Session, deadlines: &Deadlines) -> Result<()> {
+        let mut records = Vec::new();
+        for (key, value) in deadlines.pairs() {
+            check_setting(key, &value)?;
+            let OpKind::SaveRecord(record) = setting_op(key, &value) else { unreachable!("a setting is a record") };
+            records.push((record.entity, record.id, record.fields));
+        }
+        self.save_records(session, records)
+    }
+
+    /// Change the edit window (`edit_window`: a code of `EditWindow`), the
+    /// inactivity lock (`lock_minutes`: 1 to 60) or one deadline (the keys
+    /// `deadline_…` of `Deadlines`).
     pub fn set_school_setting(&mut self, session: &Session, key: &str, value: &str) -> Result<()> {
         let value = value.trim();
         check_setting(key, value)?;
@@ -93,6 +196,32 @@ fn check_setting(key: &str, value: &str) -> Result<()> {
         "lock_minutes" if value.parse::<u32>().is_ok_and(|m| (1..=60).contains(&m)) => {}
         "lock_minutes" => {
             return Err(JournalError::invalid("Блокировка после бездействия: целое число минут от 1 до 60."));
+        }
+        "deadline_attendance_minutes" if value.parse::<u32>().is_ok_and(|m| (1..=240).contains(&m)) => {}
+        "deadline_attendance_minutes" => {
+            return Err(JournalError::invalid(
+                "Срок отметки посещаемости: целое число минут от начала урока, от 1 до 240.",
+            ));
+        }
+        "deadline_marks_same_day" if value == "0" || value == "1" => {}
+        "deadline_marks_same_day" => {
+            return Err(JournalError::invalid("Отметки в день урока: «1» (да) или «0» (нет)."));
+        }
+        "deadline_test_days" | "deadline_essay_days" if value.parse::<u32>().is_ok_and(|d| d <= 30) => {}
+        "deadline_test_days" => {
+            return Err(JournalError::invalid("Срок отметок за тест: целое число дней после урока, от 0 до 30."));
+        }
+        "deadline_essay_days" => {
+            return Err(JournalError::invalid(
+                "Срок отметок за сочинение: целое число дней после урока, от 0 до 30.",
+            ));
+        }
+        "deadline_homework_by"
+            if value.len() == 5 && chrono::NaiveTime::parse_from_str(value, "%H:%M").is_ok() => {}
+        "deadline_homework_by" => {
+            return Err(JournalError::invalid(
+                "Срок записи домашнего задания: время дня в виде ЧЧ:ММ, например 15:30.",
+            ));
         }
         _ => return Err(JournalError::invalid(format!("Настройки «{key}» в журнале нет."))),
     }

@@ -9,6 +9,8 @@
 //! single entry point, and every report checks who may read it first.
 
 mod class_sizes;
+mod school;
+mod timeliness;
 
 use crate::accounts::{Session, load_actor};
 use crate::error::{JournalError, Result};
@@ -24,15 +26,18 @@ use uuid::Uuid;
 pub enum ReportName {
     /// Наполняемость классов: students on each class's roll on a date.
     ClassSizes,
+    /// Своевременность: entries made later than the school's deadlines.
+    Timeliness,
 }
 
 impl ReportName {
-    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes];
+    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::Timeliness];
 
     /// The name on the command line.
     pub fn code(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "class-sizes",
+            ReportName::Timeliness => "timeliness",
         }
     }
 
@@ -40,6 +45,7 @@ impl ReportName {
     pub fn title(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "Наполняемость классов",
+            ReportName::Timeliness => "Своевременность заполнения журналов",
         }
     }
 
@@ -177,6 +183,7 @@ impl Journal {
     pub fn report(&self, session: &Session, name: ReportName, query: &ReportQuery) -> Result<Report> {
         match name {
             ReportName::ClassSizes => class_sizes::report(self, session, query),
+            ReportName::Timeliness => timeliness::report(self, session, query),
         }
     }
 

@@ -1,0 +1,340 @@
+//! Своевременность заполнения журнала: entries made later than the school's
+//! deadlines (`Deadlines`), per teacher × journal page. An entry is judged by
+//! the op's `entered_at`, the PC's clock when it was made, never by when it
+//! reached this PC: an entry made offline and synced days later keeps its time.
+//! Each cell is judged by its first entry (a mark by its first op, attendance
+//! by the first op of the student's cell, homework by the lesson's first): a
+//! later correction is a change, which the change log shows, not a late entry.
+
+use super::school::{Periods, Span, person, uuid};
+use super::{ColumnKind, Report, ReportColumn, ReportName, ReportQuery, ReportRow, ReportValue};
+use crate::accounts::Session;
+use crate::error::Result;
+use crate::journal::Journal;
+use crate::settings::Deadlines;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use rusqlite::{Transaction, TransactionBehavior, params};
+use std::collections::{BTreeMap, HashMap};
+
+/// The entries of the span's lessons. From the lessons by date
+/// (`lesson_date`), to their ops through the change-log index `op_cell`
+/// (lesson, student, seq) and the op by its rowid: the op table itself has no
+/// index by lesson on purpose (every entry would pay it), and this reads only
+/// the span's part of the log.
+const ENTRIES: &str = "SELECT o.kind, o.entered_at, o.lesson_id, o.student_id,
+        json_extract(o.payload, '$.data.mark_id'), json_extract(o.payload, '$.data.work_type_id'),
+        l.date, l.number, l.class_id, l.group_id, l.subject_id, c.year_id,
+        COALESCE(a.staff_id, l.teacher_id)
+    FROM lesson l
+    JOIN op_cell x ON x.lesson_id = l.id
+    JOIN op o ON o.seq = x.seq
+    LEFT JOIN class c ON c.id = l.class_id
+    LEFT JOIN account a ON a.id = o.author
+    WHERE l.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR l.class_id = ?3)
+      AND o.voided = 0 AND o.kind IN ('set_attendance', 'set_mark', 'set_homework')";
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum What {
+    Attendance,
+    Mark,
+    Homework,
+}
+
+/// A journal entry at its first op.
+struct Entry {
+    what: What,
+    entered: DateTime<Utc>,
+    work_type: Option<String>,
+    date: NaiveDate,
+    number: Option<i64>,
+    page: Page,
+    teacher: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Page {
+    class_id: Option<String>,
+    group_id: Option<String>,
+    subject_id: Option<String>,
+    year: String,
+}
+
+#[derive(Default)]
+struct Tally {
+    /// Entries and late entries of attendance, marks, homework.
+    counts: [(i64, i64); 3],
+    worst: Duration,
+    first_day: Option<NaiveDate>,
+}
+
+/// Which deadline a work type's marks have: a test (контрольная, тест) or an
+/// essay (сочинение, изложение), by the type's name or short name.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Written {
+    Test,
+    Essay,
+}
+
+pub(crate) fn classify(name: &str, short: &str) -> Option<Written> {
+    let (name, short) = (name.to_lowercase(), short.to_lowercase());
+    if name.contains("контрольн") || name.contains("тест") || ["к/р", "кр", "тест"].contains(&short.trim()) {
+        Some(Written::Test)
+    } else if name.contains("сочинен") || name.contains("изложен") || short.trim() == "соч" {
+        Some(Written::Essay)
+    } else {
+        None
+    }
+}
+
+pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Result<Report> {
+    journal.check_view_school(session)?;
+    let span = Span::of(journal, query, ReportName::Timeliness)?;
+    let deadlines = journal.deadlines()?;
+    let offset = journal.school_offset()?;
+    // The ops entered since the change log was last read are not in `op_cell`
+    // yet: index them first (a short write, as the change log itself does).
+    {
+        let tx = Transaction::new_unchecked(journal.conn(), TransactionBehavior::Immediate)?;
+        crate::history::index_cells(&tx)?;
+        tx.commit()?;
+    }
+    // Small tables, read whole: the bells by lesson number (the first
+    // schedule's, when a school has several) and the kinds of written work.
+    let mut bells: HashMap<i64, NaiveTime> = HashMap::new();
+    for row in journal
+        .conn()
+        .prepare_cached("SELECT number, starts_at FROM bell WHERE number IS NOT NULL ORDER BY schedule DESC")?
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?
+    {
+        let (number, starts) = row?;
+        if let Some(time) = starts.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").ok()) {
+            bells.insert(number, time);
+        }
+    }
+    let mut written: HashMap<String, Written> = HashMap::new();
+    for row in journal
+        .conn()
+        .prepare_cached("SELECT id, COALESCE(name, ''), COALESCE(short_name, '') FROM work_type")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+    {
+        let (id, name, short) = row?;
+        if let Some(kind) = classify(&name, &short) {
+            written.insert(id, kind);
+        }
+    }
+
+    // The first op of each cell: attendance by (lesson, student), a mark by
+    // its id, homework by lesson.
+    let mut first: HashMap<(What, String), Entry> = HashMap::new();
+    let mut stmt = journal.conn().prepare_cached(ENTRIES)?;
+    let mut rows = stmt.query(params![
+        span.from.to_string(),
+        span.to.to_string(),
+        query.class_id.map(|c| c.to_string())
+    ])?;
+    while let Some(r) = rows.next()? {
+        let kind: String = r.get(0)?;
+        let Ok(entered) = DateTime::parse_from_rfc3339(&r.get::<_, String>(1)?) else { continue };
+        let entered = entered.to_utc();
+        let lesson: String = r.get(2)?;
+        let (what, key) = match kind.as_str() {
+            "set_attendance" => (What::Attendance, format!("{lesson}/{}", r.get::<_, Option<String>>(3)?.unwrap_or_default())),
+            "set_mark" => (What::Mark, r.get::<_, Option<String>>(4)?.unwrap_or_default()),
+            _ => (What::Homework, lesson),
+        };
+        if first.get(&(what, key.clone())).is_some_and(|e| e.entered <= entered) {
+            continue;
+        }
+        let Ok(date) = r.get::<_, String>(6)?.parse::<NaiveDate>() else { continue };
+        let entry = Entry {
+            what,
+            entered,
+            work_type: r.get(5)?,
+            date,
+            number: r.get(7)?,
+            page: Page {
+                class_id: r.get(8)?,
+                group_id: r.get(9)?,
+                subject_id: r.get(10)?,
+                year: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+            },
+            teacher: r.get(12)?,
+        };
+        first.insert((what, key), entry);
+    }
+
+    let teacher_filter = query.teacher_id.map(|t| t.to_string());
+    let mut tallies: BTreeMap<(Option<String>, Page), Tally> = BTreeMap::new();
+    for entry in first.into_values() {
+        if teacher_filter.is_some() && entry.teacher != teacher_filter {
+            continue;
+        }
+        let deadline = deadline(&entry, &deadlines, &bells, &written, offset);
+        let tally = tallies.entry((entry.teacher.clone(), entry.page.clone())).or_default();
+        let slot = &mut tally.counts[entry.what as usize];
+        slot.0 += 1;
+        if let Some(deadline) = deadline
+            && entry.entered > deadline
+        {
+            slot.1 += 1;
+            tally.worst = tally.worst.max(entry.entered - deadline);
+        }
+        tally.first_day = Some(tally.first_day.map_or(entry.date, |d| d.min(entry.date)));
+    }
+
+    let names = Names::load(journal)?;
+    let periods = Periods::load(journal)?;
+    let mut rows = Vec::new();
+    let mut totals = [0i64; 6];
+    for ((teacher, page), tally) in tallies {
+        let mut cells = vec![
+            ReportValue::from(names.staff(teacher.as_deref())),
+            names.class(page.class_id.as_deref()).into(),
+            names.group(page.group_id.as_deref()).into(),
+            names.subject(page.subject_id.as_deref()).into(),
+        ];
+        for (i, (all, late)) in tally.counts.iter().enumerate() {
+            cells.push(ReportValue::Count(*all));
+            cells.push(ReportValue::Count(*late));
+            totals[2 * i] += all;
+            totals[2 * i + 1] += late;
+        }
+        let late = tally.counts.iter().any(|c| c.1 > 0);
+        cells.push(if late { ReportValue::Text(delay(tally.worst)) } else { ReportValue::Empty });
+        let mut row = ReportRow::new(cells);
+        row.link = periods.link(
+            &span,
+            &page.year,
+            &tally.first_day.map(|d| d.to_string()).unwrap_or_default(),
+            uuid(page.class_id.clone()),
+            uuid(page.group_id.clone()),
+            uuid(page.subject_id.clone()),
+        );
+        rows.push(row);
+    }
+    rows.sort_by(|a, b| {
+        let key = |r: &ReportRow| r.cells.iter().take(4).map(ReportValue::display).collect::<Vec<_>>();
+        key(a).cmp(&key(b))
+    });
+    let mut total_row = vec![ReportValue::from("Всего"), ReportValue::Empty, ReportValue::Empty, ReportValue::Empty];
+    total_row.extend(totals.map(ReportValue::Count));
+    total_row.push(ReportValue::Empty);
+    let count = |title: &str| ReportColumn::new(title, ColumnKind::Count);
+    Ok(Report {
+        name: ReportName::Timeliness,
+        title: ReportName::Timeliness.title().to_owned(),
+        subtitle: format!(
+            "{}; сроки: посещаемость — {} мин от начала урока, отметки — {}, контрольные и тесты — {} дн., сочинения — {} дн., домашнее задание — до {}",
+            span.subtitle(journal, query)?,
+            deadlines.attendance_minutes,
+            if deadlines.marks_same_day { "в день урока" } else { "без срока" },
+            deadlines.test_days,
+            deadlines.essay_days,
+            deadlines.homework_by,
+        ),
+        columns: vec![
+            ReportColumn::new("Учитель", ColumnKind::Text),
+            ReportColumn::new("Класс", ColumnKind::Text),
+            ReportColumn::new("Группа", ColumnKind::Text),
+            ReportColumn::new("Предмет", ColumnKind::Text),
+            count("Посещаемость: записей"),
+            count("Посещаемость: с опозданием"),
+            count("Отметки: выставлено"),
+            count("Отметки: с опозданием"),
+            count("Домашние задания: записано"),
+            count("Домашние задания: с опозданием"),
+            ReportColumn::new("Наибольшее опоздание", ColumnKind::Text),
+        ],
+        rows,
+        totals: Some(total_row),
+    })
+}
+
+/// When the entry was due, in UTC; `None` when the school sets no deadline
+/// for it (marks of ordinary work with «same day» switched off).
+fn deadline(
+    entry: &Entry,
+    deadlines: &Deadlines,
+    bells: &HashMap<i64, NaiveTime>,
+    written: &HashMap<String, Written>,
+    offset: FixedOffset,
+) -> Option<DateTime<Utc>> {
+    let local = |day: NaiveDate, time: NaiveTime| offset.from_local_datetime(&day.and_time(time)).single().map(|t| t.to_utc());
+    let day_end = |days: u32| local(entry.date + Duration::days(days as i64 + 1), NaiveTime::MIN);
+    match entry.what {
+        // Without a bell for the lesson's number, by the end of its day.
+        What::Attendance => match entry.number.and_then(|n| bells.get(&n)) {
+            Some(&start) => local(entry.date, start).map(|t| t + Duration::minutes(deadlines.attendance_minutes as i64)),
+            None => day_end(0),
+        },
+        What::Mark => match entry.work_type.as_ref().and_then(|w| written.get(w)) {
+            Some(Written::Test) => day_end(deadlines.test_days),
+            Some(Written::Essay) => day_end(deadlines.essay_days),
+            None if deadlines.marks_same_day => day_end(0),
+            None => None,
+        },
+        What::Homework => local(entry.date, deadlines.homework_time()),
+    }
+}
+
+/// «2 дн. 3 ч», «1 ч 05 мин», «12 мин».
+fn delay(d: Duration) -> String {
+    let minutes = d.num_minutes().max(1);
+    let (days, hours, mins) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    if days > 0 {
+        format!("{days} дн. {hours} ч")
+    } else if hours > 0 {
+        format!("{hours} ч {mins:02} мин")
+    } else {
+        format!("{mins} мин")
+    }
+}
+
+/// Names by id from the small reference tables (staff, classes, groups,
+/// subjects), read once instead of joined into the big query.
+pub(crate) struct Names {
+    staff: HashMap<String, String>,
+    classes: HashMap<String, String>,
+    groups: HashMap<String, String>,
+    subjects: HashMap<String, String>,
+}
+
+impl Names {
+    pub fn load(journal: &Journal) -> Result<Names> {
+        let map = |sql: &str, people: bool| -> Result<HashMap<String, String>> {
+            let mut stmt = journal.conn().prepare(sql)?;
+            let rows = stmt.query_map([], |r| {
+                let id: String = r.get(0)?;
+                let name = if people {
+                    person(r.get(1)?, r.get(2)?, r.get(3)?)
+                } else {
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default()
+                };
+                Ok((id, name))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Names {
+            staff: map("SELECT id, surname, first_name, patronymic FROM staff", true)?,
+            classes: map("SELECT id, grade || COALESCE(letter, '') FROM class", false)?,
+            groups: map("SELECT id, title FROM study_group", false)?,
+            subjects: map("SELECT id, name FROM subject", false)?,
+        })
+    }
+
+    fn get(map: &HashMap<String, String>, id: Option<&str>) -> String {
+        id.and_then(|id| map.get(id)).cloned().unwrap_or_default()
+    }
+    pub fn staff(&self, id: Option<&str>) -> String {
+        Names::get(&self.staff, id)
+    }
+    pub fn class(&self, id: Option<&str>) -> String {
+        Names::get(&self.classes, id)
+    }
+    pub fn group(&self, id: Option<&str>) -> String {
+        Names::get(&self.groups, id)
+    }
+    pub fn subject(&self, id: Option<&str>) -> String {
+        Names::get(&self.subjects, id)
+    }
+}
