@@ -8,6 +8,7 @@
 //! One module per report (or per family of reports); `Journal::report` is the
 //! single entry point, and every report checks who may read it first.
 
+mod class;
 mod class_sizes;
 mod school;
 mod timeliness;
@@ -26,17 +27,44 @@ use uuid::Uuid;
 pub enum ReportName {
     /// Наполняемость классов: students on each class's roll on a date.
     ClassSizes,
+    /// Посещаемость класса: lessons held and missed per student, by reason.
+    Attendance,
+    /// Итоги успеваемости класса за период.
+    Results,
+    /// Сводная ведомость отметок: student × subject, average and final.
+    SummaryMarks,
+    /// Сводная ведомость посещаемости: student × subject, lessons missed.
+    SummaryAttendance,
+    /// Средний балл ученика по периодам года (динамика).
+    StudentAverage,
+    /// Успеваемость и качество знаний по классам школы.
+    SuccessQuality,
+    /// Пропущенные уроки с темами по ученикам.
+    MissedTopics,
+    /// Неудовлетворительные отметки с темами по ученикам.
+    Unsatisfactory,
+    /// Предупреждения по прогнозу итоговых отметок.
+    Forecast,
     /// Своевременность: entries made later than the school's deadlines.
     Timeliness,
 }
 
 impl ReportName {
-    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::Timeliness];
+    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::Attendance, ReportName::Results, ReportName::SummaryMarks, ReportName::SummaryAttendance, ReportName::StudentAverage, ReportName::SuccessQuality, ReportName::MissedTopics, ReportName::Unsatisfactory, ReportName::Forecast, ReportName::Timeliness];
 
     /// The name on the command line.
     pub fn code(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "class-sizes",
+            ReportName::Attendance => "attendance",
+            ReportName::Results => "results",
+            ReportName::SummaryMarks => "summary-marks",
+            ReportName::SummaryAttendance => "summary-attendance",
+            ReportName::StudentAverage => "student-average",
+            ReportName::SuccessQuality => "success-quality",
+            ReportName::MissedTopics => "missed-topics",
+            ReportName::Unsatisfactory => "unsatisfactory",
+            ReportName::Forecast => "forecast",
             ReportName::Timeliness => "timeliness",
         }
     }
@@ -45,6 +73,15 @@ impl ReportName {
     pub fn title(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "Наполняемость классов",
+            ReportName::Attendance => "Посещаемость класса",
+            ReportName::Results => "Итоги успеваемости класса",
+            ReportName::SummaryMarks => "Сводная ведомость отметок",
+            ReportName::SummaryAttendance => "Сводная ведомость посещаемости",
+            ReportName::StudentAverage => "Средний балл ученика и его динамика",
+            ReportName::SuccessQuality => "Успеваемость и качество знаний",
+            ReportName::MissedTopics => "Пропущенные уроки с темами",
+            ReportName::Unsatisfactory => "Неудовлетворительные отметки с темами",
+            ReportName::Forecast => "Предупреждения по прогнозу итоговых отметок",
             ReportName::Timeliness => "Своевременность заполнения журналов",
         }
     }
@@ -183,6 +220,15 @@ impl Journal {
     pub fn report(&self, session: &Session, name: ReportName, query: &ReportQuery) -> Result<Report> {
         match name {
             ReportName::ClassSizes => class_sizes::report(self, session, query),
+            ReportName::Attendance => class::attendance(self, session, query),
+            ReportName::Results => class::results(self, session, query),
+            ReportName::SummaryMarks => class::summary_marks(self, session, query),
+            ReportName::SummaryAttendance => class::summary_attendance(self, session, query),
+            ReportName::StudentAverage => class::student_average(self, session, query),
+            ReportName::SuccessQuality => class::success_quality(self, session, query),
+            ReportName::MissedTopics => class::missed_topics(self, session, query),
+            ReportName::Unsatisfactory => class::unsatisfactory(self, session, query),
+            ReportName::Forecast => class::forecast(self, session, query),
             ReportName::Timeliness => timeliness::report(self, session, query),
         }
     }
