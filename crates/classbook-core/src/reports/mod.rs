@@ -10,6 +10,10 @@
 
 mod class;
 mod class_sizes;
+mod control_works;
+mod fill_rate;
+mod substitutions;
+mod journal_keeping;
 mod school;
 mod timeliness;
 
@@ -27,6 +31,14 @@ use uuid::Uuid;
 pub enum ReportName {
     /// Наполняемость классов: students on each class's roll on a date.
     ClassSizes,
+    /// Результаты контрольных работ (ВШК): «5»…«2», успеваемость, качество.
+    ControlWorks,
+    /// Наполняемость журналов: students with no marks or only one mark.
+    FillRate,
+    /// Замены, отменённые и перенесённые уроки.
+    Substitutions,
+    /// Ведение журналов: lessons held with topic, homework, attendance.
+    JournalKeeping,
     /// Посещаемость класса: lessons held and missed per student, by reason.
     Attendance,
     /// Итоги успеваемости класса за период.
@@ -50,12 +62,16 @@ pub enum ReportName {
 }
 
 impl ReportName {
-    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::Attendance, ReportName::Results, ReportName::SummaryMarks, ReportName::SummaryAttendance, ReportName::StudentAverage, ReportName::SuccessQuality, ReportName::MissedTopics, ReportName::Unsatisfactory, ReportName::Forecast, ReportName::Timeliness];
+    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::ControlWorks, ReportName::FillRate, ReportName::Substitutions, ReportName::JournalKeeping, ReportName::Attendance, ReportName::Results, ReportName::SummaryMarks, ReportName::SummaryAttendance, ReportName::StudentAverage, ReportName::SuccessQuality, ReportName::MissedTopics, ReportName::Unsatisfactory, ReportName::Forecast, ReportName::Timeliness];
 
     /// The name on the command line.
     pub fn code(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "class-sizes",
+            ReportName::ControlWorks => "control-works",
+            ReportName::FillRate => "fill-rate",
+            ReportName::Substitutions => "substitutions",
+            ReportName::JournalKeeping => "journal-keeping",
             ReportName::Attendance => "attendance",
             ReportName::Results => "results",
             ReportName::SummaryMarks => "summary-marks",
@@ -73,6 +89,10 @@ impl ReportName {
     pub fn title(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "Наполняемость классов",
+            ReportName::ControlWorks => "Результаты контрольных работ",
+            ReportName::FillRate => "Наполняемость журналов отметками",
+            ReportName::Substitutions => "Замены и пропущенные уроки",
+            ReportName::JournalKeeping => "Отчёт по ведению электронных журналов",
             ReportName::Attendance => "Посещаемость класса",
             ReportName::Results => "Итоги успеваемости класса",
             ReportName::SummaryMarks => "Сводная ведомость отметок",
@@ -220,6 +240,10 @@ impl Journal {
     pub fn report(&self, session: &Session, name: ReportName, query: &ReportQuery) -> Result<Report> {
         match name {
             ReportName::ClassSizes => class_sizes::report(self, session, query),
+            ReportName::ControlWorks => control_works::report(self, session, query),
+            ReportName::FillRate => fill_rate::report(self, session, query),
+            ReportName::Substitutions => substitutions::report(self, session, query),
+            ReportName::JournalKeeping => journal_keeping::report(self, session, query),
             ReportName::Attendance => class::attendance(self, session, query),
             ReportName::Results => class::results(self, session, query),
             ReportName::SummaryMarks => class::summary_marks(self, session, query),

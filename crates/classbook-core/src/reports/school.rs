@@ -6,6 +6,7 @@ use crate::error::{JournalError, Result};
 use crate::journal::Journal;
 use chrono::NaiveDate;
 use rusqlite::params;
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// The days a report covers and how its subtitle names them.
@@ -142,4 +143,53 @@ impl Periods {
 /// A share in percent, or nothing of nothing.
 pub(crate) fn percent(part: i64, whole: i64) -> Option<f64> {
     (whole > 0).then(|| part as f64 * 100.0 / whole as f64)
+}
+
+/// Names by id from the small reference tables (staff, classes, groups,
+/// subjects), read once instead of joined into the big query.
+pub(crate) struct Names {
+    staff: HashMap<String, String>,
+    classes: HashMap<String, String>,
+    groups: HashMap<String, String>,
+    subjects: HashMap<String, String>,
+}
+
+impl Names {
+    pub fn load(journal: &Journal) -> Result<Names> {
+        let map = |sql: &str, people: bool| -> Result<HashMap<String, String>> {
+            let mut stmt = journal.conn().prepare(sql)?;
+            let rows = stmt.query_map([], |r| {
+                let id: String = r.get(0)?;
+                let name = if people {
+                    person(r.get(1)?, r.get(2)?, r.get(3)?)
+                } else {
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default()
+                };
+                Ok((id, name))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(Names {
+            staff: map("SELECT id, surname, first_name, patronymic FROM staff", true)?,
+            classes: map("SELECT id, grade || COALESCE(letter, '') FROM class", false)?,
+            groups: map("SELECT id, title FROM study_group", false)?,
+            subjects: map("SELECT id, name FROM subject", false)?,
+        })
+    }
+
+    fn get(map: &HashMap<String, String>, id: Option<&str>) -> String {
+        id.and_then(|id| map.get(id)).cloned().unwrap_or_default()
+    }
+    pub fn staff(&self, id: Option<&str>) -> String {
+        Names::get(&self.staff, id)
+    }
+    pub fn class(&self, id: Option<&str>) -> String {
+        Names::get(&self.classes, id)
+    }
+    pub fn group(&self, id: Option<&str>) -> String {
+        Names::get(&self.groups, id)
+    }
+    pub fn subject(&self, id: Option<&str>) -> String {
+        Names::get(&self.subjects, id)
+    }
 }

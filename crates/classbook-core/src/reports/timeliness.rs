@@ -6,7 +6,7 @@
 //! by the first op of the student's cell, homework by the lesson's first): a
 //! later correction is a change, which the change log shows, not a late entry.
 
-use super::school::{Periods, Span, person, uuid};
+use super::school::{Names, Periods, Span, uuid};
 use super::{ColumnKind, Report, ReportColumn, ReportName, ReportQuery, ReportRow, ReportValue};
 use crate::accounts::Session;
 use crate::error::Result;
@@ -287,54 +287,5 @@ fn delay(d: Duration) -> String {
         format!("{hours} ч {mins:02} мин")
     } else {
         format!("{mins} мин")
-    }
-}
-
-/// Names by id from the small reference tables (staff, classes, groups,
-/// subjects), read once instead of joined into the big query.
-pub(crate) struct Names {
-    staff: HashMap<String, String>,
-    classes: HashMap<String, String>,
-    groups: HashMap<String, String>,
-    subjects: HashMap<String, String>,
-}
-
-impl Names {
-    pub fn load(journal: &Journal) -> Result<Names> {
-        let map = |sql: &str, people: bool| -> Result<HashMap<String, String>> {
-            let mut stmt = journal.conn().prepare(sql)?;
-            let rows = stmt.query_map([], |r| {
-                let id: String = r.get(0)?;
-                let name = if people {
-                    person(r.get(1)?, r.get(2)?, r.get(3)?)
-                } else {
-                    r.get::<_, Option<String>>(1)?.unwrap_or_default()
-                };
-                Ok((id, name))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        Ok(Names {
-            staff: map("SELECT id, surname, first_name, patronymic FROM staff", true)?,
-            classes: map("SELECT id, grade || COALESCE(letter, '') FROM class", false)?,
-            groups: map("SELECT id, title FROM study_group", false)?,
-            subjects: map("SELECT id, name FROM subject", false)?,
-        })
-    }
-
-    fn get(map: &HashMap<String, String>, id: Option<&str>) -> String {
-        id.and_then(|id| map.get(id)).cloned().unwrap_or_default()
-    }
-    pub fn staff(&self, id: Option<&str>) -> String {
-        Names::get(&self.staff, id)
-    }
-    pub fn class(&self, id: Option<&str>) -> String {
-        Names::get(&self.classes, id)
-    }
-    pub fn group(&self, id: Option<&str>) -> String {
-        Names::get(&self.groups, id)
-    }
-    pub fn subject(&self, id: Option<&str>) -> String {
-        Names::get(&self.subjects, id)
     }
 }
