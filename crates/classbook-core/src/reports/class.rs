@@ -238,10 +238,7 @@ fn class_marks(conn: &Connection, class_id: Uuid, from: NaiveDate, to: NaiveDate
         .prepare_cached(CLASS_MARKS)?
         .query_map(params![class_id.to_string(), from.to_string(), to.to_string()], |r| {
             let value: String = r.get(5)?;
-            let grading = r
-                .get::<_, Option<String>>(7)?
-                .and_then(|g| GradingSystem::from_code(&g))
-                .unwrap_or_default();
+            let grading = r.get::<_, Option<String>>(7)?.and_then(|g| GradingSystem::from_code(&g)).unwrap_or_default();
             Ok(GivenMark {
                 student: id(r.get(0)?)?,
                 subject: id(r.get(1)?)?,
@@ -480,7 +477,9 @@ pub fn results(journal: &Journal, session: &Session, query: &ReportQuery) -> Res
         let summary = FinalsSummary::for_subject(
             pupils.iter().map(|p| finals.get(&(p.id, *subject)).and_then(|v| FinalValue::parse(v).ok())),
         );
-        totals.push(format!("{} / {}", percent_text(summary.success_rate()), percent_text(summary.quality_rate())).into());
+        totals.push(
+            format!("{} / {}", percent_text(summary.success_rate()), percent_text(summary.quality_rate())).into(),
+        );
     }
     totals.extend(sums.map(ReportValue::Count));
     let subtitle = format!(
@@ -625,8 +624,7 @@ pub fn student_average(journal: &Journal, session: &Session, query: &ReportQuery
     let marks: Vec<(Uuid, NaiveDate, f64, f64)> = conn
         .prepare_cached(STUDENT_MARKS)?
         .query_map(params![class_id.to_string(), student_id.to_string(), first.to_string(), last.to_string()], |r| {
-            let grading =
-                r.get::<_, Option<String>>(4)?.and_then(|g| GradingSystem::from_code(&g)).unwrap_or_default();
+            let grading = r.get::<_, Option<String>>(4)?.and_then(|g| GradingSystem::from_code(&g)).unwrap_or_default();
             let value: String = r.get(2)?;
             let points = MarkValue::parse(grading, &value).ok().and_then(|v| v.five_point(&scale));
             Ok((id(r.get(0)?)?, date(r.get(1)?)?, points, r.get::<_, f64>(3)?))
@@ -653,7 +651,9 @@ pub fn student_average(journal: &Journal, session: &Session, query: &ReportQuery
                     .map(|&(_, _, points, weight)| (points, weight)),
             )
             .map(grades::round_average);
-            if p.short && let Some(a) = average {
+            if p.short
+                && let Some(a) = average
+            {
                 short.push(a);
             }
             cells.push(average.into());
@@ -839,8 +839,8 @@ pub fn forecast(journal: &Journal, session: &Session, query: &ReportQuery) -> Re
     let class = class_name(conn, class_id)?;
     let span = period_span(journal, query, name)?;
     let period = span.period.as_ref().expect("a period report has its period");
-    let ends_soon = query.from.is_none_or(|from| from <= period.ends_on)
-        && query.to.is_none_or(|to| period.ends_on <= to);
+    let ends_soon =
+        query.from.is_none_or(|from| from <= period.ends_on) && query.to.is_none_or(|to| period.ends_on <= to);
     let pupils = roll(conn, class_id, span.from, span.to)?;
     let subjects = subjects(conn, class_id, span.from, span.to)?;
     let averages = Averages::of(&class_marks(conn, class_id, span.from, span.to)?);
