@@ -10,6 +10,9 @@
 
 mod class;
 mod class_sizes;
+mod changes;
+mod program;
+mod movement;
 mod control_works;
 mod fill_rate;
 mod substitutions;
@@ -31,6 +34,12 @@ use uuid::Uuid;
 pub enum ReportName {
     /// Наполняемость классов: students on each class's roll on a date.
     ClassSizes,
+    /// Журнал изменений отметок: кто, когда, было, стало.
+    Changes,
+    /// Выполнение программы: КТП и проведённые уроки.
+    Program,
+    /// Движение учащихся: прибытие и выбытие по приказам.
+    Movement,
     /// Результаты контрольных работ (ВШК): «5»…«2», успеваемость, качество.
     ControlWorks,
     /// Наполняемость журналов: students with no marks or only one mark.
@@ -62,12 +71,15 @@ pub enum ReportName {
 }
 
 impl ReportName {
-    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::ControlWorks, ReportName::FillRate, ReportName::Substitutions, ReportName::JournalKeeping, ReportName::Attendance, ReportName::Results, ReportName::SummaryMarks, ReportName::SummaryAttendance, ReportName::StudentAverage, ReportName::SuccessQuality, ReportName::MissedTopics, ReportName::Unsatisfactory, ReportName::Forecast, ReportName::Timeliness];
+    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::Changes, ReportName::Program, ReportName::Movement, ReportName::ControlWorks, ReportName::FillRate, ReportName::Substitutions, ReportName::JournalKeeping, ReportName::Attendance, ReportName::Results, ReportName::SummaryMarks, ReportName::SummaryAttendance, ReportName::StudentAverage, ReportName::SuccessQuality, ReportName::MissedTopics, ReportName::Unsatisfactory, ReportName::Forecast, ReportName::Timeliness];
 
     /// The name on the command line.
     pub fn code(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "class-sizes",
+            ReportName::Changes => "changes",
+            ReportName::Program => "program",
+            ReportName::Movement => "movement",
             ReportName::ControlWorks => "control-works",
             ReportName::FillRate => "fill-rate",
             ReportName::Substitutions => "substitutions",
@@ -89,6 +101,9 @@ impl ReportName {
     pub fn title(self) -> &'static str {
         match self {
             ReportName::ClassSizes => "Наполняемость классов",
+            ReportName::Changes => "Журнал изменений отметок",
+            ReportName::Program => "Выполнение программы (КТП)",
+            ReportName::Movement => "Движение учащихся",
             ReportName::ControlWorks => "Результаты контрольных работ",
             ReportName::FillRate => "Наполняемость журналов отметками",
             ReportName::Substitutions => "Замены и пропущенные уроки",
@@ -240,6 +255,9 @@ impl Journal {
     pub fn report(&self, session: &Session, name: ReportName, query: &ReportQuery) -> Result<Report> {
         match name {
             ReportName::ClassSizes => class_sizes::report(self, session, query),
+            ReportName::Changes => changes::report(self, session, query),
+            ReportName::Program => program::report(self, session, query),
+            ReportName::Movement => movement::report(self, session, query),
             ReportName::ControlWorks => control_works::report(self, session, query),
             ReportName::FillRate => fill_rate::report(self, session, query),
             ReportName::Substitutions => substitutions::report(self, session, query),
