@@ -212,12 +212,9 @@ fn check_setting(key: &str, value: &str) -> Result<()> {
             return Err(JournalError::invalid("Срок отметок за тест: целое число дней после урока, от 0 до 30."));
         }
         "deadline_essay_days" => {
-            return Err(JournalError::invalid(
-                "Срок отметок за сочинение: целое число дней после урока, от 0 до 30.",
-            ));
+            return Err(JournalError::invalid("Срок отметок за сочинение: целое число дней после урока, от 0 до 30."));
         }
-        "deadline_homework_by"
-            if value.len() == 5 && chrono::NaiveTime::parse_from_str(value, "%H:%M").is_ok() => {}
+        "deadline_homework_by" if value.len() == 5 && chrono::NaiveTime::parse_from_str(value, "%H:%M").is_ok() => {}
         "deadline_homework_by" => {
             return Err(JournalError::invalid(
                 "Срок записи домашнего задания: время дня в виде ЧЧ:ММ, например 15:30.",

@@ -26,11 +26,7 @@ fn with_bells(school: &mut School) {
 }
 
 fn dates(from: (i32, u32, u32), to: (i32, u32, u32)) -> ReportQuery {
-    ReportQuery {
-        from: Some(day(from.0, from.1, from.2)),
-        to: Some(day(to.0, to.1, to.2)),
-        ..ReportQuery::default()
-    }
+    ReportQuery { from: Some(day(from.0, from.1, from.2)), to: Some(day(to.0, to.1, to.2)), ..ReportQuery::default() }
 }
 
 fn texts(report: &Report) -> Vec<Vec<String>> {
@@ -99,7 +95,10 @@ fn timeliness_judges_each_entry_by_when_it_was_made_on_its_pc() {
     );
     assert_eq!(texts_totals(&report), ["Всего", "", "", "", "4", "2", "3", "1", "2", "1", ""]);
     let link = report.rows[0].link.as_ref().unwrap();
-    assert_eq!((link.class_id, link.subject_id, link.period_id, link.group_id), (school.class_5a, school.math, school.q1, None));
+    assert_eq!(
+        (link.class_id, link.subject_id, link.period_id, link.group_id),
+        (school.class_5a, school.math, school.q1, None)
+    );
 
     // With a looser attendance deadline (2 days' worth of minutes is beyond
     // the limit; 240 minutes is the most) only the offline entry of 2.10 stays late.
@@ -240,7 +239,16 @@ fn program_movement_and_the_change_log() {
     // Movement: the enrolments of 1.09 and Волков withdrawn on 8.10.
     school
         .journal
-        .record_movement(&admin, id("withdraw-2"), s[2], MovementKind::Withdraw, None, day(2025, 10, 8), "40-у", day(2025, 10, 7))
+        .record_movement(
+            &admin,
+            id("withdraw-2"),
+            s[2],
+            MovementKind::Withdraw,
+            None,
+            day(2025, 10, 8),
+            "40-у",
+            day(2025, 10, 7),
+        )
         .unwrap();
     let report = school.journal.report(&deputy, ReportName::Movement, &dates((2025, 9, 1), (2025, 10, 31))).unwrap();
     let rows = texts(&report);
@@ -264,7 +272,17 @@ fn program_movement_and_the_change_log() {
     assert_eq!(
         texts(&report),
         vec![vec![
-            "08.10.2025 12:00", "petrova", "5А", "Математика", "01.10.2025", "2", "Алексеев Б. П.", "отметка", "4", "5", ""
+            "08.10.2025 12:00",
+            "petrova",
+            "5А",
+            "Математика",
+            "01.10.2025",
+            "2",
+            "Алексеев Б. П.",
+            "отметка",
+            "4",
+            "5",
+            ""
         ]]
     );
 }

@@ -33,11 +33,7 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     let span = Span::of(journal, query, ReportName::Changes)?;
     let offset = journal.school_offset()?;
     let bound = |day: chrono::NaiveDate| {
-        offset
-            .from_local_datetime(&day.and_time(NaiveTime::MIN))
-            .single()
-            .map(|t| t.to_utc())
-            .unwrap_or_default()
+        offset.from_local_datetime(&day.and_time(NaiveTime::MIN)).single().map(|t| t.to_utc()).unwrap_or_default()
     };
     let (start, end) = (bound(span.from), bound(span.to + chrono::Duration::days(1)));
     let (names, periods) = (Names::load(journal)?, Periods::load(journal)?);
@@ -46,7 +42,8 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
         .prepare_cached(CELLS)?
         .query_map(params![start.to_rfc3339(), end.to_rfc3339()], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let (class_filter, teacher_filter) = (query.class_id.map(|c| c.to_string()), query.teacher_id.map(|t| t.to_string()));
+    let (class_filter, teacher_filter) =
+        (query.class_id.map(|c| c.to_string()), query.teacher_id.map(|t| t.to_string()));
     let mut found = Vec::new();
     for (lesson, student) in cells {
         let (Ok(lesson_id), Ok(student_id)) = (lesson.parse::<Uuid>(), student.parse::<Uuid>()) else { continue };
@@ -87,9 +84,7 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
                 change.author_login.clone().into(),
                 names.class(class.as_deref()).into(),
                 names.subject(subject.as_deref()).into(),
-                date.as_deref()
-                    .and_then(|d| d.parse().ok())
-                    .map_or(ReportValue::Empty, ReportValue::Date),
+                date.as_deref().and_then(|d| d.parse().ok()).map_or(ReportValue::Empty, ReportValue::Date),
                 number.map_or(ReportValue::Empty, ReportValue::Count),
                 student_name.clone().into(),
                 field.into(),

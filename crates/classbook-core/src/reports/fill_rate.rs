@@ -69,7 +69,8 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     let mut rows = Vec::new();
     let mut totals = [0i64; 3];
     while let Some(r) = found.next()? {
-        let (class, group, subject): (Option<String>, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (class, group, subject): (Option<String>, Option<String>, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
         let teacher: Option<String> = r.get(3)?;
         let (first, year): (String, String) = (r.get(4)?, r.get(5)?);
         let counts: [i64; 3] = [r.get(6)?, r.get(7)?, r.get(8)?];

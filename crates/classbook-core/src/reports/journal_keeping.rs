@@ -41,7 +41,8 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     let mut totals = [0i64; 4];
     let (mut filled_all, mut due_all) = (0, 0);
     while let Some(r) = found.next()? {
-        let (class, group, subject): (Option<String>, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (class, group, subject): (Option<String>, Option<String>, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
         let (year, first): (String, String) = (r.get(3)?, r.get(4)?);
         let graded: bool = r.get(5)?;
         let teacher: Option<String> = r.get(6)?;

@@ -8,16 +8,16 @@
 //! One module per report (or per family of reports); `Journal::report` is the
 //! single entry point, and every report checks who may read it first.
 
+mod changes;
 mod class;
 mod class_sizes;
-mod changes;
-mod program;
-mod movement;
 mod control_works;
 mod fill_rate;
-mod substitutions;
 mod journal_keeping;
+mod movement;
+mod program;
 mod school;
+mod substitutions;
 mod timeliness;
 
 use crate::accounts::{Session, load_actor};
@@ -71,7 +71,26 @@ pub enum ReportName {
 }
 
 impl ReportName {
-    pub const ALL: &'static [ReportName] = &[ReportName::ClassSizes, ReportName::Changes, ReportName::Program, ReportName::Movement, ReportName::ControlWorks, ReportName::FillRate, ReportName::Substitutions, ReportName::JournalKeeping, ReportName::Attendance, ReportName::Results, ReportName::SummaryMarks, ReportName::SummaryAttendance, ReportName::StudentAverage, ReportName::SuccessQuality, ReportName::MissedTopics, ReportName::Unsatisfactory, ReportName::Forecast, ReportName::Timeliness];
+    pub const ALL: &'static [ReportName] = &[
+        ReportName::ClassSizes,
+        ReportName::Timeliness,
+        ReportName::FillRate,
+        ReportName::Program,
+        ReportName::JournalKeeping,
+        ReportName::Movement,
+        ReportName::Substitutions,
+        ReportName::ControlWorks,
+        ReportName::Changes,
+        ReportName::Attendance,
+        ReportName::Results,
+        ReportName::SummaryMarks,
+        ReportName::SummaryAttendance,
+        ReportName::StudentAverage,
+        ReportName::SuccessQuality,
+        ReportName::MissedTopics,
+        ReportName::Unsatisfactory,
+        ReportName::Forecast,
+    ];
 
     /// The name on the command line.
     pub fn code(self) -> &'static str {

@@ -51,11 +51,8 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     let span = Span::of(journal, query, ReportName::Movement)?;
     let names = Names::load(journal)?;
     let mut stmt = journal.conn().prepare_cached(ENTRIES)?;
-    let mut found = stmt.query(params![
-        span.from.to_string(),
-        span.to.to_string(),
-        query.class_id.map(|c| c.to_string())
-    ])?;
+    let mut found =
+        stmt.query(params![span.from.to_string(), span.to.to_string(), query.class_id.map(|c| c.to_string())])?;
     // (class, date, row, kind)
     let mut entries = Vec::new();
     while let Some(r) = found.next()? {

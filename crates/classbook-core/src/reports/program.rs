@@ -57,7 +57,8 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     ])?;
     let mut rows = Vec::new();
     while let Some(r) = found.next()? {
-        let (class, group, subject): (Option<String>, Option<String>, Option<String>) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let (class, group, subject): (Option<String>, Option<String>, Option<String>) =
+            (r.get(0)?, r.get(1)?, r.get(2)?);
         let teacher: Option<String> = r.get(3)?;
         let (first, year): (String, String) = (r.get(4)?, r.get(5)?);
         let items: i64 = r.get(6)?;

@@ -72,18 +72,14 @@ pub(crate) fn staff_name(journal: &Journal, staff: Uuid) -> Result<String> {
     let row = journal
         .conn()
         .prepare_cached("SELECT surname, first_name, patronymic FROM staff WHERE id = ?1")?
-        .query_row(params![staff.to_string()], |r| {
-            Ok(person(r.get(0)?, r.get(1)?, r.get(2)?))
-        });
+        .query_row(params![staff.to_string()], |r| Ok(person(r.get(0)?, r.get(1)?, r.get(2)?)));
     Ok(row.unwrap_or_default())
 }
 
 /// «Петрова А. И.» from the parts of a name (any may be missing).
 pub(crate) fn person(surname: Option<String>, first: Option<String>, patronymic: Option<String>) -> String {
     match surname {
-        Some(surname) => {
-            crate::page::short_name(&surname, &first.unwrap_or_default(), &patronymic.unwrap_or_default())
-        }
+        Some(surname) => crate::page::short_name(&surname, &first.unwrap_or_default(), &patronymic.unwrap_or_default()),
         None => String::new(),
     }
 }

@@ -33,7 +33,8 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     let (mut substituted, mut cancelled, mut moved) = (0i64, 0i64, 0i64);
     while let Some(r) = found.next()? {
         let date: String = r.get(0)?;
-        let (class, group, subject): (Option<String>, Option<String>, Option<String>) = (r.get(2)?, r.get(3)?, r.get(4)?);
+        let (class, group, subject): (Option<String>, Option<String>, Option<String>) =
+            (r.get(2)?, r.get(3)?, r.get(4)?);
         let substitute: Option<String> = r.get(6)?;
         let status: Option<String> = r.get(7)?;
         let moved_to: Option<String> = r.get(8)?;

@@ -77,7 +77,8 @@ pub(crate) enum Written {
 
 pub(crate) fn classify(name: &str, short: &str) -> Option<Written> {
     let (name, short) = (name.to_lowercase(), short.to_lowercase());
-    if name.contains("контрольн") || name.contains("тест") || ["к/р", "кр", "тест"].contains(&short.trim()) {
+    if name.contains("контрольн") || name.contains("тест") || ["к/р", "кр", "тест"].contains(&short.trim())
+    {
         Some(Written::Test)
     } else if name.contains("сочинен") || name.contains("изложен") || short.trim() == "соч" {
         Some(Written::Essay)
@@ -127,18 +128,17 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     // its id, homework by lesson.
     let mut first: HashMap<(What, String), Entry> = HashMap::new();
     let mut stmt = journal.conn().prepare_cached(ENTRIES)?;
-    let mut rows = stmt.query(params![
-        span.from.to_string(),
-        span.to.to_string(),
-        query.class_id.map(|c| c.to_string())
-    ])?;
+    let mut rows =
+        stmt.query(params![span.from.to_string(), span.to.to_string(), query.class_id.map(|c| c.to_string())])?;
     while let Some(r) = rows.next()? {
         let kind: String = r.get(0)?;
         let Ok(entered) = DateTime::parse_from_rfc3339(&r.get::<_, String>(1)?) else { continue };
         let entered = entered.to_utc();
         let lesson: String = r.get(2)?;
         let (what, key) = match kind.as_str() {
-            "set_attendance" => (What::Attendance, format!("{lesson}/{}", r.get::<_, Option<String>>(3)?.unwrap_or_default())),
+            "set_attendance" => {
+                (What::Attendance, format!("{lesson}/{}", r.get::<_, Option<String>>(3)?.unwrap_or_default()))
+            }
             "set_mark" => (What::Mark, r.get::<_, Option<String>>(4)?.unwrap_or_default()),
             _ => (What::Homework, lesson),
         };
@@ -259,12 +259,15 @@ fn deadline(
     written: &HashMap<String, Written>,
     offset: FixedOffset,
 ) -> Option<DateTime<Utc>> {
-    let local = |day: NaiveDate, time: NaiveTime| offset.from_local_datetime(&day.and_time(time)).single().map(|t| t.to_utc());
+    let local =
+        |day: NaiveDate, time: NaiveTime| offset.from_local_datetime(&day.and_time(time)).single().map(|t| t.to_utc());
     let day_end = |days: u32| local(entry.date + Duration::days(days as i64 + 1), NaiveTime::MIN);
     match entry.what {
         // Without a bell for the lesson's number, by the end of its day.
         What::Attendance => match entry.number.and_then(|n| bells.get(&n)) {
-            Some(&start) => local(entry.date, start).map(|t| t + Duration::minutes(deadlines.attendance_minutes as i64)),
+            Some(&start) => {
+                local(entry.date, start).map(|t| t + Duration::minutes(deadlines.attendance_minutes as i64))
+            }
             None => day_end(0),
         },
         What::Mark => match entry.work_type.as_ref().and_then(|w| written.get(w)) {
