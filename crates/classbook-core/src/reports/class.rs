@@ -676,8 +676,9 @@ pub fn success_quality(journal: &Journal, session: &Session, query: &ReportQuery
     let year_id: Option<String> = conn
         .prepare_cached("SELECT year_id FROM period WHERE id = ?1")?
         .query_row([period.id.to_string()], |r| r.get(0))?;
-    // Per class in order: its name and each student's finals.
-    let mut classes: Vec<(String, String, BTreeMap<String, Vec<Option<FinalValue>>>)> = Vec::new();
+    // Per class in order: its id, its name and each student's finals.
+    type ClassFinals = (String, String, BTreeMap<String, Vec<Option<FinalValue>>>);
+    let mut classes: Vec<ClassFinals> = Vec::new();
     let mut stmt = conn.prepare_cached(SCHOOL_FINALS)?;
     let mut found = stmt.query(params![period.ends_on.to_string(), period.id.to_string(), year_id])?;
     while let Some(r) = found.next()? {
