@@ -11,16 +11,26 @@ use crate::accounts::Session;
 use crate::error::Result;
 use crate::journal::Journal;
 use chrono::{NaiveTime, TimeZone};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 /// The cells whose marks were changed in the dates. The op log has no index
-/// by entry time on purpose (every entry would pay it), so this is one scan
-/// of the log's compact rows, comparing `entered_at` (RFC 3339 in UTC, which
-/// sorts as text) and reading no payload.
-const CELLS: &str = "SELECT DISTINCT lesson_id, student_id FROM op
-    WHERE kind IN ('set_mark', 'delete_mark') AND entered_at >= ?1 AND entered_at < ?2
-      AND lesson_id IS NOT NULL AND student_id IS NOT NULL";
+/// by entry time on purpose (every entry would pay it), so the cells with a
+/// mark op entered in the dates come from one scan of the log's compact rows,
+/// comparing `entered_at` (RFC 3339 in UTC, which sorts as text). Of them only
+/// the cells where some mark has more than one op can hold a change (a first
+/// entry is not one): counted through the change-log index `op_cell`, so that
+/// `cell_history` replays only those cells.
+const CELLS: &str = "WITH touched AS (
+        SELECT DISTINCT lesson_id, student_id FROM op
+        WHERE kind IN ('set_mark', 'delete_mark') AND entered_at >= ?1 AND entered_at < ?2
+          AND lesson_id IS NOT NULL AND student_id IS NOT NULL
+    )
+    SELECT t.lesson_id, t.student_id FROM touched t
+    JOIN op_cell x ON x.lesson_id = t.lesson_id AND x.student_id = t.student_id
+    JOIN op o ON o.seq = x.seq AND o.kind IN ('set_mark', 'delete_mark')
+    GROUP BY t.lesson_id, t.student_id
+    HAVING COUNT(*) > COUNT(DISTINCT json_extract(o.payload, '$.data.mark_id'))";
 
 /// A changed cell's lesson and student, by their primary keys.
 const CELL: &str = "SELECT l.date, l.number, l.class_id, l.group_id, l.subject_id, l.teacher_id,
@@ -37,6 +47,13 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     };
     let (start, end) = (bound(span.from), bound(span.to + chrono::Duration::days(1)));
     let (names, periods) = (Names::load(journal)?, Periods::load(journal)?);
+    // The ops entered since the change log was last read are not in
+    // `op_cell` yet: index them first (a short write, as the change log does).
+    {
+        let tx = Transaction::new_unchecked(journal.conn(), TransactionBehavior::Immediate)?;
+        crate::history::index_cells(&tx)?;
+        tx.commit()?;
+    }
     let cells: Vec<(String, String)> = journal
         .conn()
         .prepare_cached(CELLS)?

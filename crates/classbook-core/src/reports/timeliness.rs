@@ -16,20 +16,26 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Ut
 use rusqlite::{Transaction, TransactionBehavior, params};
 use std::collections::{BTreeMap, HashMap};
 
+/// The span's lessons by date (`lesson_date`), read once into memory: the
+/// ops below name their lesson, and judging them needs its day and bell.
+const LESSONS: &str = "SELECT l.id, l.date, l.number, l.class_id, l.group_id, l.subject_id,
+        COALESCE(c.year_id, ''), l.teacher_id
+    FROM lesson l LEFT JOIN class c ON c.id = l.class_id
+    WHERE l.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR l.class_id = ?3)";
+
 /// The entries of the span's lessons. From the lessons by date
 /// (`lesson_date`), to their ops through the change-log index `op_cell`
 /// (lesson, student, seq) and the op by its rowid: the op table itself has no
 /// index by lesson on purpose (every entry would pay it), and this reads only
-/// the span's part of the log.
+/// the span's part of the log. Only a mark's payload is read (its id and kind
+/// of work); the rest is in the op's columns.
 const ENTRIES: &str = "SELECT o.kind, o.entered_at, o.lesson_id, o.student_id,
-        json_extract(o.payload, '$.data.mark_id'), json_extract(o.payload, '$.data.work_type_id'),
-        l.date, l.number, l.class_id, l.group_id, l.subject_id, c.year_id,
-        COALESCE(a.staff_id, l.teacher_id)
+        CASE WHEN o.kind = 'set_mark' THEN json_extract(o.payload, '$.data.mark_id') END,
+        CASE WHEN o.kind = 'set_mark' THEN json_extract(o.payload, '$.data.work_type_id') END,
+        o.author
     FROM lesson l
     JOIN op_cell x ON x.lesson_id = l.id
     JOIN op o ON o.seq = x.seq
-    LEFT JOIN class c ON c.id = l.class_id
-    LEFT JOIN account a ON a.id = o.author
     WHERE l.date BETWEEN ?1 AND ?2 AND (?3 IS NULL OR l.class_id = ?3)
       AND o.voided = 0 AND o.kind IN ('set_attendance', 'set_mark', 'set_homework')";
 
@@ -40,11 +46,18 @@ enum What {
     Homework,
 }
 
-/// A journal entry at its first op.
+/// A journal entry at its first op: when (RFC 3339 in UTC, which sorts as
+/// text), its lesson (an index into the lessons read), its kind of work for a
+/// mark, and under which account.
 struct Entry {
     what: What,
-    entered: DateTime<Utc>,
+    entered: String,
+    lesson: usize,
     work_type: Option<String>,
+    author: String,
+}
+
+struct Lesson {
     date: NaiveDate,
     number: Option<i64>,
     page: Page,
@@ -126,60 +139,84 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
 
     // The first op of each cell: attendance by (lesson, student), a mark by
     // its id, homework by lesson.
-    let mut first: HashMap<(What, String), Entry> = HashMap::new();
-    let mut stmt = journal.conn().prepare_cached(ENTRIES)?;
-    let mut rows =
-        stmt.query(params![span.from.to_string(), span.to.to_string(), query.class_id.map(|c| c.to_string())])?;
+    let span_params = params![span.from.to_string(), span.to.to_string(), query.class_id.map(|c| c.to_string())];
+    let mut lessons = Vec::new();
+    let mut lesson_index: HashMap<String, usize> = HashMap::new();
+    let mut stmt = journal.conn().prepare_cached(LESSONS)?;
+    let mut rows = stmt.query(span_params)?;
     while let Some(r) = rows.next()? {
-        let kind: String = r.get(0)?;
-        let Ok(entered) = DateTime::parse_from_rfc3339(&r.get::<_, String>(1)?) else { continue };
-        let entered = entered.to_utc();
-        let lesson: String = r.get(2)?;
-        let (what, key) = match kind.as_str() {
-            "set_attendance" => {
-                (What::Attendance, format!("{lesson}/{}", r.get::<_, Option<String>>(3)?.unwrap_or_default()))
-            }
-            "set_mark" => (What::Mark, r.get::<_, Option<String>>(4)?.unwrap_or_default()),
-            _ => (What::Homework, lesson),
+        let Ok(date) = r.get::<_, String>(1)?.parse::<NaiveDate>() else { continue };
+        lesson_index.insert(r.get(0)?, lessons.len());
+        lessons.push(Lesson {
+            date,
+            number: r.get(2)?,
+            page: Page { class_id: r.get(3)?, group_id: r.get(4)?, subject_id: r.get(5)?, year: r.get(6)? },
+            teacher: r.get(7)?,
+        });
+    }
+    // Whose entry: the staff member of the account it was made under (a
+    // substitute's entries are theirs), else the lesson's teacher.
+    let mut staff_of: HashMap<String, String> = HashMap::new();
+    for row in journal
+        .conn()
+        .prepare_cached("SELECT id, staff_id FROM account WHERE staff_id IS NOT NULL")?
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+    {
+        let (account, staff) = row?;
+        staff_of.insert(account, staff);
+    }
+
+    // The first op of each cell: attendance by (lesson, student), a mark by
+    // its id, homework by lesson. Texts are borrowed from the row and copied
+    // only for an op that is (so far) its cell's first.
+    let mut first: HashMap<(What, String, String), Entry> = HashMap::new();
+    let mut stmt = journal.conn().prepare_cached(ENTRIES)?;
+    let mut rows = stmt.query(span_params)?;
+    while let Some(r) = rows.next()? {
+        let kind = borrowed(r.get_ref(0)?);
+        let entered = borrowed(r.get_ref(1)?);
+        let lesson = borrowed(r.get_ref(2)?);
+        let Some(&lesson_at) = lesson_index.get(lesson) else { continue };
+        let (what, key) = match kind {
+            "set_attendance" => (What::Attendance, (lesson, borrowed(r.get_ref(3)?))),
+            "set_mark" => (What::Mark, ("", borrowed(r.get_ref(4)?))),
+            _ => (What::Homework, (lesson, "")),
         };
-        if first.get(&(what, key.clone())).is_some_and(|e| e.entered <= entered) {
+        let key = (what, key.0.to_owned(), key.1.to_owned());
+        if first.get(&key).is_some_and(|e| e.entered.as_str() <= entered) {
             continue;
         }
-        let Ok(date) = r.get::<_, String>(6)?.parse::<NaiveDate>() else { continue };
         let entry = Entry {
             what,
-            entered,
+            entered: entered.to_owned(),
+            lesson: lesson_at,
             work_type: r.get(5)?,
-            date,
-            number: r.get(7)?,
-            page: Page {
-                class_id: r.get(8)?,
-                group_id: r.get(9)?,
-                subject_id: r.get(10)?,
-                year: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
-            },
-            teacher: r.get(12)?,
+            author: borrowed(r.get_ref(6)?).to_owned(),
         };
-        first.insert((what, key), entry);
+        first.insert(key, entry);
     }
 
     let teacher_filter = query.teacher_id.map(|t| t.to_string());
     let mut tallies: BTreeMap<(Option<String>, Page), Tally> = BTreeMap::new();
     for entry in first.into_values() {
-        if teacher_filter.is_some() && entry.teacher != teacher_filter {
+        let lesson = &lessons[entry.lesson];
+        let teacher = staff_of.get(&entry.author).cloned().or_else(|| lesson.teacher.clone());
+        if teacher_filter.is_some() && teacher != teacher_filter {
             continue;
         }
-        let deadline = deadline(&entry, &deadlines, &bells, &written, offset);
-        let tally = tallies.entry((entry.teacher.clone(), entry.page.clone())).or_default();
+        let Ok(entered) = DateTime::parse_from_rfc3339(&entry.entered) else { continue };
+        let entered = entered.to_utc();
+        let deadline = deadline(&entry, lesson, &deadlines, &bells, &written, offset);
+        let tally = tallies.entry((teacher, lesson.page.clone())).or_default();
         let slot = &mut tally.counts[entry.what as usize];
         slot.0 += 1;
         if let Some(deadline) = deadline
-            && entry.entered > deadline
+            && entered > deadline
         {
             slot.1 += 1;
-            tally.worst = tally.worst.max(entry.entered - deadline);
+            tally.worst = tally.worst.max(entered - deadline);
         }
-        tally.first_day = Some(tally.first_day.map_or(entry.date, |d| d.min(entry.date)));
+        tally.first_day = Some(tally.first_day.map_or(lesson.date, |d| d.min(lesson.date)));
     }
 
     let names = Names::load(journal)?;
@@ -250,10 +287,16 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     })
 }
 
+/// A text column as borrowed from its row ("" for NULL or a non-text).
+fn borrowed(value: rusqlite::types::ValueRef<'_>) -> &str {
+    value.as_str_or_null().ok().flatten().unwrap_or_default()
+}
+
 /// When the entry was due, in UTC; `None` when the school sets no deadline
 /// for it (marks of ordinary work with «same day» switched off).
 fn deadline(
     entry: &Entry,
+    lesson: &Lesson,
     deadlines: &Deadlines,
     bells: &HashMap<i64, NaiveTime>,
     written: &HashMap<String, Written>,
@@ -261,12 +304,12 @@ fn deadline(
 ) -> Option<DateTime<Utc>> {
     let local =
         |day: NaiveDate, time: NaiveTime| offset.from_local_datetime(&day.and_time(time)).single().map(|t| t.to_utc());
-    let day_end = |days: u32| local(entry.date + Duration::days(days as i64 + 1), NaiveTime::MIN);
+    let day_end = |days: u32| local(lesson.date + Duration::days(days as i64 + 1), NaiveTime::MIN);
     match entry.what {
         // Without a bell for the lesson's number, by the end of its day.
-        What::Attendance => match entry.number.and_then(|n| bells.get(&n)) {
+        What::Attendance => match lesson.number.and_then(|n| bells.get(&n)) {
             Some(&start) => {
-                local(entry.date, start).map(|t| t + Duration::minutes(deadlines.attendance_minutes as i64))
+                local(lesson.date, start).map(|t| t + Duration::minutes(deadlines.attendance_minutes as i64))
             }
             None => day_end(0),
         },
@@ -276,7 +319,7 @@ fn deadline(
             None if deadlines.marks_same_day => day_end(0),
             None => None,
         },
-        What::Homework => local(entry.date, deadlines.homework_time()),
+        What::Homework => local(lesson.date, deadlines.homework_time()),
     }
 }
 
