@@ -47,7 +47,7 @@ ensure_system_packages() {
         return 0
     fi
     for pkg in $(classbook_system_packages); do
-        if ! dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed'; then
+        if ! dpkg -s "$pkg" 2>/dev/null | grep '^Status: install ok installed' >/dev/null; then
             missing+=("$pkg")
         fi
     done

@@ -44,7 +44,9 @@ version="$(sed -n '/^\[workspace\.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Ca
 [ "$(field Version)" = "$version" ] || fail "Version is «$(field Version)», the workspace's is $version"
 [ "$(field Section)" = education ] || fail "Section is «$(field Section)»"
 [ "$(field Priority)" = optional ] || fail "Priority is «$(field Priority)»"
-field Description | grep -q 'Электронный классный журнал' || fail "no Russian description"
+# No `| grep -q` under pipefail: grep leaving at the first match can kill the
+# writer with SIGPIPE and fail the pipeline (it did, once, in CI).
+[[ "$(field Description)" == *'Электронный классный журнал'* ]] || fail "no Russian description"
 pass "control: $(field Package) $(field Version) $(field Architecture), Section $(field Section), Priority $(field Priority)"
 
 dpkg-deb -c "$deb" >"$tmp/contents"
@@ -72,7 +74,7 @@ printf 'Source: %s\n\nPackage: %s\nArchitecture: any\n' "$PACKAGE" "$PACKAGE" >"
 needed="$(cd "$tmp/root" && dpkg-shlibdeps -O usr/bin/classbook-desktop usr/bin/classbook usr/bin/classbook-server 2>/dev/null)"
 depends="$(field Depends)"
 for dep in $(printf '%s\n' "${needed#shlibs:Depends=}" | tr ',' '\n' | sed 's/^ *//; s/ .*//'); do
-    printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//; s/ .*//' | grep -qxF "$dep" \
+    printf '%s\n' "$depends" | tr ',' '\n' | sed 's/^ *//; s/ .*//' | grep -xF "$dep" >/dev/null \
         || fail "the binaries need $dep (dpkg-shlibdeps: $needed): add it to bundle.linux.deb.depends in src-tauri/tauri.conf.json"
 done
 pass "Depends covers dpkg-shlibdeps: $needed"
