@@ -54,11 +54,25 @@ fn printing_from_the_command_line() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(pdf_pages(&parent) >= 2);
 
+    // A student's documents without naming the class.
+    let card = dir.path().join("card.pdf");
+    let list = dir.path().join("list.pdf");
+    let out = classbook(&db, &["print", "report-card", "--class", "11А", "--out", list.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(Command::new("pdftotext").arg(&list).arg("-").output().unwrap().stdout).unwrap();
+    let name = text.lines().find_map(|l| l.strip_prefix("Табель успеваемости: ")).unwrap().trim().to_owned();
+    let surname_name: String = name.split_whitespace().take(2).collect::<Vec<_>>().join(" ");
+    let out =
+        classbook(&db, &["print", "report-card", "--student", &surname_name, "--out", card.to_str().unwrap()], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(pdf_pages(&card), 1);
+
     for (args, complaint) in [
         (vec!["print", "summary", "--class", "7Я"], "Класса «7Я» в журнале нет"),
         (vec!["print", "journal", "--class", "11А", "--period", "9"], "периода «9» нет"),
         (vec!["print", "parent", "--class", "11А", "--from", "31.02.2026", "--to", "01.03.2026"], "дата пишется как"),
         (vec!["print", "report-card", "--class", "11А", "--student", "Несуществующий"], "нет ученика «Несуществующий»"),
+        (vec!["print", "report-card", "--student", "Несуществующий"], "Ученика «Несуществующий» среди учащихся"),
     ] {
         let target = dir.path().join("refused.pdf");
         let mut args = args.clone();

@@ -5,6 +5,7 @@
 
 mod exchange;
 mod print;
+mod report;
 mod sync;
 
 use anyhow::{Context, Result, bail};
@@ -59,6 +60,9 @@ enum Command {
         #[command(subcommand)]
         command: Option<sync::SyncCommand>,
     },
+    /// Отчёты: наполняемость, посещаемость, успеваемость, своевременность…
+    /// (`classbook report list` — все отчёты)
+    Report(report::ReportArgs),
     /// Печать в PDF: классный журнал, сводная ведомость, сведения для
     /// родителей, табель
     Print {
@@ -161,6 +165,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Stats => stats(&journal),
         Command::Sync { command } => sync::run(journal, command),
         Command::Print { command } => print::run(&mut journal, command),
+        Command::Report(args) => report::run(&mut journal, args),
         Command::Simulate { login, entries, seed } => simulate(&mut journal, &login, entries, seed),
         Command::Import { kind, file, dry_run, login, order, order_date } => {
             exchange::import(&mut journal, exchange::ImportArgs { kind, file, dry_run, login, order, order_date })

@@ -37,8 +37,9 @@ pub enum PrintCommand {
     Parent {
         #[command(flatten)]
         who: Who,
-        #[arg(long)]
-        class: String,
+        /// Класс; можно не указывать, когда указан ученик
+        #[arg(long, required_unless_present = "student")]
+        class: Option<String>,
         /// Фамилия и имя ученика; без него — на каждого ученика класса
         #[arg(long)]
         student: Option<String>,
@@ -55,8 +56,9 @@ pub enum PrintCommand {
     ReportCard {
         #[command(flatten)]
         who: Who,
-        #[arg(long)]
-        class: String,
+        /// Класс; можно не указывать, когда указан ученик
+        #[arg(long, required_unless_present = "student")]
+        class: Option<String>,
         #[arg(long)]
         student: Option<String>,
         #[arg(long)]
@@ -106,7 +108,8 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
         PrintCommand::Parent { class, student, from, to, out, .. } => {
             let (from, to) = (parse_date(&from, "--from")?, parse_date(&to, "--to")?);
             let period = journal.period_of(to)?;
-            let book = class_book(journal, &session, &class, period)?;
+            let class = class_of(journal, class, student.as_deref(), to)?;
+            let book = journal.class_book(&session, class, period)?;
             let students = chosen_students(&book, student.as_deref())?;
             let records = students
                 .iter()
@@ -117,7 +120,8 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
             println!("{}: страниц: {}, учеников: {}.", out.display(), pdf.page_count(), records.len());
         }
         PrintCommand::ReportCard { class, student, out, .. } => {
-            let book = class_book(journal, &session, &class, None)?;
+            let class = class_of(journal, class, student.as_deref(), today)?;
+            let book = journal.class_book(&session, class, None)?;
             let students = chosen_students(&book, student.as_deref())?;
             let pdf = classbook_print::report_cards(&book, &students, today);
             write_pdf(&out, &pdf.to_pdf())?;
@@ -130,6 +134,15 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
 fn class_book(journal: &Journal, session: &Session, class: &str, period: Option<Uuid>) -> Result<ClassBook> {
     let class_id = journal.class_by_name(class)?;
     Ok(journal.class_book(session, class_id, period)?)
+}
+
+/// The class named, or else the class the named student is in on `day`.
+fn class_of(journal: &Journal, class: Option<String>, student: Option<&str>, day: NaiveDate) -> Result<Uuid> {
+    match (class, student) {
+        (Some(class), _) => Ok(journal.class_by_name(&class)?),
+        (None, Some(student)) => Ok(journal.student_named(student, day)?.1),
+        (None, None) => bail!("укажите класс (--class) или ученика (--student)"),
+    }
 }
 
 /// Every class's journal into `dir`, one class at a time (one document in
@@ -157,7 +170,7 @@ fn print_school(
     Ok(())
 }
 
-fn period_id(journal: &Journal, wanted: &str) -> Result<Uuid> {
+pub(crate) fn period_id(journal: &Journal, wanted: &str) -> Result<Uuid> {
     let periods = journal.periods()?;
     let wanted = wanted.trim();
     let found = periods

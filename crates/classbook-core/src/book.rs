@@ -400,6 +400,55 @@ impl Journal {
         Ok(classes)
     }
 
+    /// The one student named `name` («Фамилия Имя», the start of the full
+    /// name; ё as е) on the roll on `day`, and their class: for a student's
+    /// documents and reports without naming the class. None found or
+    /// several: an error that lists them.
+    pub fn student_named(&self, name: &str, day: NaiveDate) -> Result<(Uuid, Uuid)> {
+        let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase().replace('ё', "е");
+        let key = norm(name);
+        let students: Vec<(String, String, String, String, String)> = self
+            .conn()
+            .prepare_cached(
+                "SELECT trim(COALESCE(s.surname, '') || ' ' || COALESCE(s.first_name, '') || ' ' || COALESCE(s.patronymic, '')),
+                        m.class_id, c.grade || COALESCE(c.letter, ''), m.kind, s.id
+                 FROM student s
+                 JOIN movement m ON m.student_id = s.id AND m.date <= ?1 AND m.kind IS NOT NULL AND m.kind <> 'debt_repaid'
+                 LEFT JOIN class c ON c.id = m.class_id
+                 WHERE NOT EXISTS (SELECT 1 FROM movement later WHERE later.student_id = s.id AND later.date <= ?1
+                                   AND later.kind IS NOT NULL AND later.kind <> 'debt_repaid'
+                                   AND (later.date, later.id) > (m.date, m.id))",
+            )?
+            .query_map([day.to_string()], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                    r.get(3)?,
+                    r.get(4)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let found: Vec<_> = students
+            .iter()
+            .filter(|(full, _, _, kind, _)| {
+                norm(full).starts_with(&key)
+                    && ["enrol", "transfer", "conditional_transfer", "repeat_year"].contains(&kind.as_str())
+            })
+            .collect();
+        match found.as_slice() {
+            [(_, class, _, _, student)] => Ok((id(student.clone())?, id(class.clone())?)),
+            [] => Err(JournalError::not_found(format!(
+                "Ученика «{name}» среди учащихся на {} нет: укажите фамилию и имя, как в списке класса.",
+                day.format("%d.%m.%Y")
+            ))),
+            many => Err(JournalError::invalid(format!(
+                "«{name}» подходит нескольким ученикам: {}. Укажите полнее или назовите класс.",
+                many.iter().map(|(full, _, class, _, _)| format!("{full} ({class})")).collect::<Vec<_>>().join("; ")
+            ))),
+        }
+    }
+
     /// A class by its name as written on the journal («5А», «10 Б»).
     pub fn class_by_name(&self, name: &str) -> Result<Uuid> {
         let wanted: String = name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();

@@ -14,7 +14,7 @@ mod workbook;
 
 pub use columns::ColumnMatch;
 pub use error::{ExchangeError, Result};
-pub use export::{ExportFormat, Exported, export_archive, export_journal, export_results};
+pub use export::{ExportFormat, Exported, export_archive, export_journal, export_report, export_results};
 
 pub use import::ImportOptions;
 pub use preview::{ImportKind, ImportPreview, ImportReport, RowAction, RowError, RowPlan};

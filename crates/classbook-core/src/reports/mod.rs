@@ -48,6 +48,8 @@ pub enum ReportName {
     Substitutions,
     /// Ведение журналов: lessons held with topic, homework, attendance.
     JournalKeeping,
+    /// Своевременность: entries made later than the school's deadlines.
+    Timeliness,
     /// Посещаемость класса: lessons held and missed per student, by reason.
     Attendance,
     /// Итоги успеваемости класса за период.
@@ -66,8 +68,6 @@ pub enum ReportName {
     Unsatisfactory,
     /// Предупреждения по прогнозу итоговых отметок.
     Forecast,
-    /// Своевременность: entries made later than the school's deadlines.
-    Timeliness,
 }
 
 impl ReportName {
@@ -103,6 +103,7 @@ impl ReportName {
             ReportName::FillRate => "fill-rate",
             ReportName::Substitutions => "substitutions",
             ReportName::JournalKeeping => "journal-keeping",
+            ReportName::Timeliness => "timeliness",
             ReportName::Attendance => "attendance",
             ReportName::Results => "results",
             ReportName::SummaryMarks => "summary-marks",
@@ -112,7 +113,6 @@ impl ReportName {
             ReportName::MissedTopics => "missed-topics",
             ReportName::Unsatisfactory => "unsatisfactory",
             ReportName::Forecast => "forecast",
-            ReportName::Timeliness => "timeliness",
         }
     }
 
@@ -127,6 +127,7 @@ impl ReportName {
             ReportName::FillRate => "Наполняемость журналов отметками",
             ReportName::Substitutions => "Замены и пропущенные уроки",
             ReportName::JournalKeeping => "Отчёт по ведению электронных журналов",
+            ReportName::Timeliness => "Своевременность заполнения журналов",
             ReportName::Attendance => "Посещаемость класса",
             ReportName::Results => "Итоги успеваемости класса",
             ReportName::SummaryMarks => "Сводная ведомость отметок",
@@ -136,7 +137,6 @@ impl ReportName {
             ReportName::MissedTopics => "Пропущенные уроки с темами",
             ReportName::Unsatisfactory => "Неудовлетворительные отметки с темами",
             ReportName::Forecast => "Предупреждения по прогнозу итоговых отметок",
-            ReportName::Timeliness => "Своевременность заполнения журналов",
         }
     }
 
@@ -281,6 +281,7 @@ impl Journal {
             ReportName::FillRate => fill_rate::report(self, session, query),
             ReportName::Substitutions => substitutions::report(self, session, query),
             ReportName::JournalKeeping => journal_keeping::report(self, session, query),
+            ReportName::Timeliness => timeliness::report(self, session, query),
             ReportName::Attendance => class::attendance(self, session, query),
             ReportName::Results => class::results(self, session, query),
             ReportName::SummaryMarks => class::summary_marks(self, session, query),
@@ -290,7 +291,6 @@ impl Journal {
             ReportName::MissedTopics => class::missed_topics(self, session, query),
             ReportName::Unsatisfactory => class::unsatisfactory(self, session, query),
             ReportName::Forecast => class::forecast(self, session, query),
-            ReportName::Timeliness => timeliness::report(self, session, query),
         }
     }
 
@@ -299,7 +299,17 @@ impl Journal {
     pub(crate) fn check_view_school(&self, session: &Session) -> Result<()> {
         let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
         let today = self.school_date(self.now())?;
-        rules::check(&actor, &Action::ViewClass { teaches: false, class_teacher: false }, today, Default::default())?;
+        // The rule for reading any class is the rule for the school's reports;
+        // the refusal says so in the reports' own words.
+        rules::check(&actor, &Action::ViewClass { teaches: false, class_teacher: false }, today, Default::default())
+            .map_err(|denied| {
+                JournalError::Denied(rules::Denied {
+                    code: denied.code,
+                    message: "Отчёты по всей школе доступны администрации, директору, заместителям директора \
+                              и проверяющим; классному руководителю — отчёты своего класса."
+                        .to_owned(),
+                })
+            })?;
         Ok(())
     }
 }

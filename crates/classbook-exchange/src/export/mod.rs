@@ -5,11 +5,13 @@
 
 mod archive;
 mod journal;
+mod report;
 mod results;
 mod sheet;
 
 pub use archive::export_archive;
 pub use journal::export_journal;
+pub use report::export_report;
 pub use results::export_results;
 
 use serde::Serialize;

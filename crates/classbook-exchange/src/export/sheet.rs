@@ -118,14 +118,20 @@ fn write_csv(dir: &Path, sheets: &[Sheet]) -> Result<Vec<std::path::PathBuf>> {
     let mut files = Vec::new();
     for sheet in sheets {
         let path = dir.join(format!("{}.csv", sheet.name));
-        let mut file = std::fs::File::create(&path).map_err(|e| ExchangeError::write(&path, e))?;
-        std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(|e| ExchangeError::write(&path, e))?;
-        let mut writer = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(file);
-        for row in &sheet.rows {
-            writer.write_record(row.iter().map(Cell::csv_text)).map_err(|e| ExchangeError::write(&path, e))?;
-        }
-        writer.flush().map_err(|e| ExchangeError::write(&path, e))?;
+        write_csv_file(&path, &sheet.rows)?;
         files.push(path);
     }
     Ok(files)
+}
+
+/// One sheet as a `;`-separated UTF-8 file with a BOM (so Excel in a Russian
+/// locale opens it right).
+pub fn write_csv_file(path: &Path, rows: &[Vec<Cell>]) -> Result<()> {
+    let mut file = std::fs::File::create(path).map_err(|e| ExchangeError::write(path, e))?;
+    std::io::Write::write_all(&mut file, "\u{feff}".as_bytes()).map_err(|e| ExchangeError::write(path, e))?;
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(file);
+    for row in rows {
+        writer.write_record(row.iter().map(Cell::csv_text)).map_err(|e| ExchangeError::write(path, e))?;
+    }
+    writer.flush().map_err(|e| ExchangeError::write(path, e))
 }
