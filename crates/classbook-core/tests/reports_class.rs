@@ -6,7 +6,7 @@ mod common;
 
 use classbook_core::domain::model::AttendanceCode;
 use classbook_core::domain::op::ScheduleLesson;
-use classbook_core::{JournalError, MarkInput, Report, ReportName, ReportQuery, ReportValue};
+use classbook_core::{GroupInput, JournalError, MarkInput, Report, ReportName, ReportQuery, ReportValue};
 use common::*;
 
 /// The journal of 5А's math in October (students 0 Алексеев, 1 Белова,
@@ -210,6 +210,15 @@ fn success_and_quality_by_class_and_school() {
     let totals = report.totals.unwrap();
     assert_eq!(totals[..2], [text("Всего по школе"), n(4)]);
     assert!((number(&totals[2]) - 200.0 / 3.0).abs() < 1e-9);
+    // Белова's «3»: all three successful (100 %), two of quality, one with a single «3».
+    let petrova = school.login("petrova");
+    let (s, math, q1, class) = (school.students[1], school.math, school.q1, school.class_5a);
+    school.journal.set_final(&petrova, s, math, q1, class, Some("3"), None).unwrap();
+    let report = school.journal.report(&zavuch, ReportName::SuccessQuality, &q).unwrap();
+    let row = &report.rows[1].cells;
+    assert_eq!(row[2], ReportValue::Number(100.0));
+    assert!((number(&row[3]) - 200.0 / 3.0).abs() < 1e-9);
+    assert_eq!(row[4..], [n(1), n(1), n(1), n(0)]);
     // A teacher reads no school-wide report.
     let sidorov = school.login("sidorov");
     let err = school.journal.report(&sidorov, ReportName::SuccessQuality, &q).unwrap_err();
@@ -355,4 +364,48 @@ fn every_report_on_the_demo_school_is_fast() {
         );
         assert!(took.as_millis() < 500, "{} took {took:?}", name.code());
     }
+}
+
+#[test]
+fn subgroup_lessons_count_for_their_members_and_marks_stay_the_students() {
+    let mut school = school();
+    let admin = school.login("admin");
+    let (s, class, math) = (school.students.clone(), school.class_5a, school.math);
+    let input =
+        GroupInput {
+            id: None, class_id: class, subject_id: math, title: "1 группа".into(), members: vec![s[0], s[1]]
+        };
+    let group = school.journal.save_group(&admin, input).unwrap();
+    let date = day(2025, 10, 8);
+    let lesson_id = ScheduleLesson::natural_id(class, math, date, 3);
+    let lesson = ScheduleLesson {
+        lesson_id,
+        date,
+        number: 3,
+        class_id: class,
+        group_id: Some(group),
+        subject_id: math,
+        teacher_id: school.teacher,
+        room_id: None,
+    };
+    school.journal.schedule_lesson(&admin, lesson).unwrap();
+    let petrova = school.login("petrova");
+    school.journal.set_mark(&petrova, MarkInput { lesson_id, ..mark(&school, 0, 1, "3") }).unwrap();
+    school.journal.set_attendance(&petrova, lesson_id, s[0], Some(AttendanceCode::Absent)).unwrap();
+
+    let ct = school.login("kuznetsova");
+    // The group's lesson is the 7th for Алексеев and Белова, not for Волков;
+    // Алексеев missed it («н»).
+    let attendance = school.journal.report(&ct, ReportName::Attendance, &query(&school)).unwrap();
+    let held_missed: Vec<_> = attendance.rows.iter().map(|r| (r.cells[2].clone(), r.cells[3].clone())).collect();
+    assert_eq!(held_missed, [(n(7), n(1)), (n(7), n(1)), (n(6), n(2))]);
+    assert_eq!(attendance.totals.unwrap()[2], n(7));
+    // Белова's «3» on the group's page joins her class-page marks: (3 + 2·2 + 3) / 4 = 2.5.
+    let marks = school.journal.report(&ct, ReportName::SummaryMarks, &query(&school)).unwrap();
+    assert_eq!(marks.rows[1].cells[2], ReportValue::Number(2.5));
+    // The missed group lesson links to the group's page.
+    let missed = school.journal.report(&ct, ReportName::MissedTopics, &october(&school)).unwrap();
+    let row = missed.rows.iter().find(|r| r.cells[1] == ReportValue::Date(date)).unwrap();
+    assert_eq!(row.cells[0], text("Алексеев Б. П."));
+    assert_eq!(row.link.as_ref().unwrap().group_id, Some(group));
 }
