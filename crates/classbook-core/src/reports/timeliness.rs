@@ -14,7 +14,7 @@ use crate::journal::Journal;
 use crate::settings::Deadlines;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
 use rusqlite::{Transaction, TransactionBehavior, params};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The span's lessons by date (`lesson_date`), read once into memory: the
 /// ops below name their lesson, and judging them needs its day and bell.
@@ -54,14 +54,38 @@ struct Entry {
     entered: String,
     lesson: usize,
     work_type: Option<String>,
-    author: String,
+    teacher: Option<usize>,
 }
 
+/// A lesson of the span; its page and teacher are indices into the pages
+/// and teachers read (ids are long texts: the entries refer to them by
+/// number rather than hashing and copying them for every entry).
 struct Lesson {
     date: NaiveDate,
     number: Option<i64>,
-    page: Page,
-    teacher: Option<String>,
+    page: usize,
+    teacher: Option<usize>,
+}
+
+/// Each id once, by its number.
+struct Interned<T: std::hash::Hash + Eq + Clone> {
+    all: Vec<T>,
+    index: HashMap<T, usize>,
+}
+
+impl<T: std::hash::Hash + Eq + Clone> Interned<T> {
+    fn new() -> Interned<T> {
+        Interned { all: Vec::new(), index: HashMap::new() }
+    }
+
+    fn number(&mut self, value: T) -> usize {
+        if let Some(&n) = self.index.get(&value) {
+            return n;
+        }
+        self.all.push(value.clone());
+        self.index.insert(value, self.all.len() - 1);
+        self.all.len() - 1
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -141,6 +165,7 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     // its id, homework by lesson.
     let span_params = params![span.from.to_string(), span.to.to_string(), query.class_id.map(|c| c.to_string())];
     let mut lessons = Vec::new();
+    let (mut pages, mut teachers) = (Interned::<Page>::new(), Interned::<String>::new());
     let mut lesson_index: HashMap<String, usize> = HashMap::new();
     let mut stmt = journal.conn().prepare_cached(LESSONS)?;
     let mut rows = stmt.query(span_params)?;
@@ -150,26 +175,31 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
         lessons.push(Lesson {
             date,
             number: r.get(2)?,
-            page: Page { class_id: r.get(3)?, group_id: r.get(4)?, subject_id: r.get(5)?, year: r.get(6)? },
-            teacher: r.get(7)?,
+            page: pages.number(Page {
+                class_id: r.get(3)?,
+                group_id: r.get(4)?,
+                subject_id: r.get(5)?,
+                year: r.get(6)?,
+            }),
+            teacher: r.get::<_, Option<String>>(7)?.map(|t| teachers.number(t)),
         });
     }
     // Whose entry: the staff member of the account it was made under (a
     // substitute's entries are theirs), else the lesson's teacher.
-    let mut staff_of: HashMap<String, String> = HashMap::new();
+    let mut staff_of: HashMap<String, usize> = HashMap::new();
     for row in journal
         .conn()
         .prepare_cached("SELECT id, staff_id FROM account WHERE staff_id IS NOT NULL")?
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
     {
         let (account, staff) = row?;
-        staff_of.insert(account, staff);
+        staff_of.insert(account, teachers.number(staff));
     }
 
     // The first op of each cell: attendance by (lesson, student), a mark by
     // its id, homework by lesson. Texts are borrowed from the row and copied
     // only for an op that is (so far) its cell's first.
-    let mut first: HashMap<(What, String, String), Entry> = HashMap::new();
+    let mut first: HashMap<(What, usize, String), Entry> = HashMap::new();
     let mut stmt = journal.conn().prepare_cached(ENTRIES)?;
     let mut rows = stmt.query(span_params)?;
     while let Some(r) = rows.next()? {
@@ -178,11 +208,11 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
         let lesson = borrowed(r.get_ref(2)?);
         let Some(&lesson_at) = lesson_index.get(lesson) else { continue };
         let (what, key) = match kind {
-            "set_attendance" => (What::Attendance, (lesson, borrowed(r.get_ref(3)?))),
-            "set_mark" => (What::Mark, ("", borrowed(r.get_ref(4)?))),
-            _ => (What::Homework, (lesson, "")),
+            "set_attendance" => (What::Attendance, (lesson_at, borrowed(r.get_ref(3)?))),
+            "set_mark" => (What::Mark, (usize::MAX, borrowed(r.get_ref(4)?))),
+            _ => (What::Homework, (lesson_at, "")),
         };
-        let key = (what, key.0.to_owned(), key.1.to_owned());
+        let key = (what, key.0, key.1.to_owned());
         if first.get(&key).is_some_and(|e| e.entered.as_str() <= entered) {
             continue;
         }
@@ -191,23 +221,23 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
             entered: entered.to_owned(),
             lesson: lesson_at,
             work_type: r.get(5)?,
-            author: borrowed(r.get_ref(6)?).to_owned(),
+            teacher: staff_of.get(borrowed(r.get_ref(6)?)).copied().or(lessons[lesson_at].teacher),
         };
         first.insert(key, entry);
     }
 
-    let teacher_filter = query.teacher_id.map(|t| t.to_string());
-    let mut tallies: BTreeMap<(Option<String>, Page), Tally> = BTreeMap::new();
+    let teacher_filter = query.teacher_id.map(|t| teachers.number(t.to_string()));
+    let mut tallies: HashMap<(Option<usize>, usize), Tally> = HashMap::new();
     for entry in first.into_values() {
         let lesson = &lessons[entry.lesson];
-        let teacher = staff_of.get(&entry.author).cloned().or_else(|| lesson.teacher.clone());
+        let teacher = entry.teacher;
         if teacher_filter.is_some() && teacher != teacher_filter {
             continue;
         }
         let Ok(entered) = DateTime::parse_from_rfc3339(&entry.entered) else { continue };
         let entered = entered.to_utc();
         let deadline = deadline(&entry, lesson, &deadlines, &bells, &written, offset);
-        let tally = tallies.entry((teacher, lesson.page.clone())).or_default();
+        let tally = tallies.entry((teacher, lesson.page)).or_default();
         let slot = &mut tally.counts[entry.what as usize];
         slot.0 += 1;
         if let Some(deadline) = deadline
@@ -224,8 +254,9 @@ pub fn report(journal: &Journal, session: &Session, query: &ReportQuery) -> Resu
     let mut rows = Vec::new();
     let mut totals = [0i64; 6];
     for ((teacher, page), tally) in tallies {
+        let (teacher, page) = (teacher.map(|t| teachers.all[t].as_str()), &pages.all[page]);
         let mut cells = vec![
-            ReportValue::from(names.staff(teacher.as_deref())),
+            ReportValue::from(names.staff(teacher)),
             names.class(page.class_id.as_deref()).into(),
             names.group(page.group_id.as_deref()).into(),
             names.subject(page.subject_id.as_deref()).into(),
