@@ -325,3 +325,32 @@ fn the_deadlines_are_the_schools_settings() {
     let petrova = school.login("petrova");
     assert!(school.journal.set_deadlines(&petrova, &defaults).is_err());
 }
+
+#[test]
+fn every_school_report_has_a_code_and_refuses_a_teacher() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let director = school.login("director");
+    let query = ReportQuery { period_id: Some(school.q1), ..ReportQuery::default() };
+    let codes = [
+        (ReportName::Timeliness, "timeliness"),
+        (ReportName::FillRate, "fill-rate"),
+        (ReportName::Program, "program"),
+        (ReportName::JournalKeeping, "journal-keeping"),
+        (ReportName::Movement, "movement"),
+        (ReportName::Substitutions, "substitutions"),
+        (ReportName::ControlWorks, "control-works"),
+        (ReportName::Changes, "changes"),
+    ];
+    for (name, code) in codes {
+        assert_eq!((name.code(), ReportName::parse(code)), (code, Some(name)));
+        assert!(ReportName::ALL.contains(&name));
+        let err = school.journal.report(&petrova, name, &query).unwrap_err();
+        assert!(err.to_string().contains("Отчёты по всей школе"), "{code}: {err}");
+        // The director reads them all, for a period as for dates.
+        let report = school.journal.report(&director, name, &query).unwrap();
+        assert_eq!(report.title, name.title());
+        assert!(report.subtitle.starts_with("1 четверть (01.09.2025 — 24.10.2025)"), "{code}: {}", report.subtitle);
+        assert!(report.rows.iter().all(|r| r.cells.len() == report.columns.len()), "{code}");
+    }
+}
