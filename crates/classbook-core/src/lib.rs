@@ -53,7 +53,7 @@ pub use register::AbsenceEntry;
 pub use reports::{ColumnKind, PageLink, Report, ReportColumn, ReportName, ReportQuery, ReportRow, ReportValue};
 pub use results::ClassResults;
 pub use schedule::{FillReport, SlotInfo, SlotInput};
-pub use settings::{DEFAULT_LOCK_MINUTES, SchoolSettings};
+pub use settings::{DEFAULT_LOCK_MINUTES, Deadlines, SchoolSettings};
 pub use simulate::Simulated;
 pub use stats::{Integrity, Stats};
 pub use structure::{

@@ -25,12 +25,14 @@ pub struct ClassResults {
 
 /// Students on the class roll at the period's end, each with their finals of
 /// the period (NULL where a subject's final is not set yet).
+/// By `final_mark_student`: SQLite otherwise reads every final of the
+/// subject and period for each student (see `reports::class::SCHOOL_FINALS`).
 const FINALS_OF_CLASS: &str = concat!(
     with_class_stay!(),
     "SELECT cs.student_id, c.subject_id, f.value
     FROM class_stay cs
     JOIN curriculum c ON c.class_id = cs.class_id
-    LEFT JOIN final_mark f ON f.student_id = cs.student_id AND f.subject_id = c.subject_id AND f.period_id = ?2
+    LEFT JOIN final_mark f INDEXED BY final_mark_student ON f.student_id = cs.student_id AND f.subject_id = c.subject_id AND f.period_id = ?2
     WHERE cs.from_date <= ?3 AND (cs.to_date IS NULL OR cs.to_date > ?3)
     ORDER BY cs.student_id"
 );

@@ -98,6 +98,9 @@ const YEAR_PERIODS: &str = "SELECT p.id, COALESCE(p.title, ''), p.starts_on, p.e
 /// at the period's end (their latest movement up to it places them there, as
 /// in `class_results`), with their finals of the period in each subject of
 /// the class's curriculum. One query for the whole school.
+// `INDEXED BY final_mark_student`: left to itself SQLite picked
+// `final_mark_subject` and read every final of the subject and period for each
+// student (2.1 s on the demo school's first quarter; 54 ms by student).
 const SCHOOL_FINALS: &str = "WITH last AS (
         SELECT m.student_id, m.class_id, m.kind,
                ROW_NUMBER() OVER (PARTITION BY m.student_id ORDER BY m.date DESC, m.id DESC) AS n
@@ -112,7 +115,7 @@ const SCHOOL_FINALS: &str = "WITH last AS (
     FROM class c
     LEFT JOIN roll r ON r.class_id = c.id
     LEFT JOIN curriculum cu ON cu.class_id = c.id AND r.student_id IS NOT NULL
-    LEFT JOIN final_mark f ON f.student_id = r.student_id AND f.subject_id = cu.subject_id AND f.period_id = ?2
+    LEFT JOIN final_mark f INDEXED BY final_mark_student ON f.student_id = r.student_id AND f.subject_id = cu.subject_id AND f.period_id = ?2
     WHERE c.year_id = ?3
     ORDER BY c.grade, c.letter, c.id, r.student_id";
 
