@@ -6,7 +6,6 @@
 use crate::canvas::{Align, MARGIN, Orientation, Page};
 use crate::fonts::FONTS;
 use crate::render::Document;
-use crate::summary::heading;
 use crate::table::{Column, Row, Table};
 use crate::{date_text, number_pages};
 use chrono::NaiveDate;
@@ -40,10 +39,10 @@ pub fn report_document(report: &Report, printed_on: NaiveDate) -> Document {
         table.rows.push(Row { cells: totals.iter().map(|v| v.display()).collect(), bold: true, shaded: true });
     }
     let mut pages = Vec::new();
-    let y = table.lay_out(&mut pages, orientation, f32::MAX, &mut |p| heading(p, &report.title, &report.subtitle));
+    let y = table.lay_out(&mut pages, orientation, f32::MAX, &mut |p| heading(p, report));
     if pages.is_empty() {
         let mut page = Page::new(orientation);
-        heading(&mut page, &report.title, &report.subtitle);
+        heading(&mut page, report);
         pages.push(page);
     }
     let page = pages.last_mut().expect("a page");
@@ -57,6 +56,14 @@ pub fn report_document(report: &Report, printed_on: NaiveDate) -> Document {
     );
     number_pages(&mut pages, 1);
     Document { title: format!("{} {}", report.title, report.subtitle), pages }
+}
+
+/// The title, and under it what the report covers, wrapped (a report's
+/// subtitle can be long: dates, a teacher, the deadlines it judges by).
+fn heading(page: &mut Page, report: &Report) -> f32 {
+    let w = page.inner_width();
+    page.text(MARGIN, MARGIN + 3.5, 10.0, true, report.title.clone());
+    MARGIN + 5.5 + page.paragraph(MARGIN, MARGIN + 5.0, w, 8.0, false, &report.subtitle)
 }
 
 /// The width each column's widest cell (or header word) needs, mm.
