@@ -15,6 +15,7 @@ mod desk;
 mod error;
 mod import;
 mod print;
+mod reports;
 mod school;
 mod sync;
 
@@ -153,6 +154,9 @@ fn main() {
             print::print_students,
             print::print_preview,
             print::print_save,
+            reports::report_names,
+            reports::report_run,
+            reports::report_save,
             import::import_preview,
             import::import_apply,
             import::documents_folder,

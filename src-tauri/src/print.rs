@@ -261,26 +261,38 @@ pub fn documents_dir() -> PathBuf {
 
 /// The path the user typed, checked: a full path of a PDF file in a folder that exists.
 fn pdf_path(text: &str) -> UiResult<PathBuf> {
+    save_path(text, "pdf", "Журнал")
+}
+
+/// The path the user typed, checked: a full path of a file in a folder that
+/// exists, given the extension `ext` when it lacks it (`example` names the
+/// file in the messages: «Журнал» → «Журнал.pdf»).
+pub(crate) fn save_path(text: &str, ext: &str, example: &str) -> UiResult<PathBuf> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(UiError::new("invalid", "Укажите, куда сохранить PDF: папку и имя файла."));
+        return Err(UiError::new(
+            "invalid",
+            format!("Укажите, куда сохранить {}: папку и имя файла.", ext.to_uppercase()),
+        ));
     }
     let mut path = PathBuf::from(text);
+    let example = format!("{example}.{ext}");
     if !path.is_absolute() {
         return Err(UiError::new(
             "invalid",
-            format!("«{text}»: укажите полный путь, например {}", suggested_example()),
+            format!("«{text}»: укажите полный путь, например {}", documents_dir().join(&example).display()),
         ));
     }
     if path.is_dir() {
         return Err(UiError::new(
             "invalid",
-            format!("{} — это папка: допишите имя файла, например «Журнал.pdf».", path.display()),
+            format!("{} — это папка: допишите имя файла, например «{example}».", path.display()),
         ));
     }
-    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
         let mut name = path.file_name().unwrap_or_default().to_os_string();
-        name.push(".pdf");
+        name.push(".");
+        name.push(ext);
         path.set_file_name(name);
     }
     match path.parent() {
@@ -291,10 +303,6 @@ fn pdf_path(text: &str) -> UiResult<PathBuf> {
         )),
         None => Err(UiError::new("invalid", "Укажите папку и имя файла.")),
     }
-}
-
-fn suggested_example() -> String {
-    documents_dir().join("Журнал.pdf").display().to_string()
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::harness::{App, Display};
 use crate::school::DemoJournal;
 use chrono::NaiveDate;
 use classbook_core::domain::model::Role;
-use classbook_core::{ClassInput, Journal, Order};
+use classbook_core::{ClassInput, Journal, Order, ReportName, ReportQuery, ReportValue};
 use classbook_exchange::{ImportKind, ImportOptions, preview_with};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -250,4 +250,61 @@ async fn a_class_teacher_prints_only_their_class_a_students_report_card() {
         "«{suggested}»"
     );
     app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_deputy_head_shows_the_class_sizes_report_and_saves_it_as_xlsx() {
+    let school = DemoJournal::create();
+    let deputy = school.account("завуч").clone();
+    // The report as the core gives it to the deputy: its totals row, as shown.
+    let (totals, students) = {
+        let mut journal = school.open();
+        let session = school.session(&mut journal, &deputy);
+        let report = journal.report(&session, ReportName::ClassSizes, &ReportQuery::default()).unwrap();
+        let totals = report.totals.expect("class sizes have a totals row");
+        let students = match &totals[2] {
+            ReportValue::Count(n) => *n,
+            other => panic!("the number of students is {other:?}"),
+        };
+        (totals.iter().map(ReportValue::display).collect::<Vec<_>>(), students)
+    };
+    assert!(students > 0, "the demo school has students");
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = out_dir.path().join("Наполняемость классов.xlsx");
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&deputy.login, &deputy.password).await;
+    app.click("#nav-reports").await;
+    app.find("#report-name option").await;
+    app.choose("#report-name", "Наполняемость классов").await;
+    app.click("#report-show").await;
+    app.wait_text("#report-message", "the report shown", |t| t.contains("строк")).await;
+    let shown = app
+        .client
+        .execute("return [...document.querySelectorAll('#report-totals td')].map(td => td.textContent.trim())", vec![])
+        .await
+        .unwrap();
+    let shown: Vec<String> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown, totals, "the totals row shown and the core's");
+    assert_eq!(shown[2], students.to_string());
+    let weight = app
+        .client
+        .execute("return getComputedStyle(document.querySelector('#report-totals td')).fontWeight", vec![])
+        .await
+        .unwrap();
+    assert!(["bold", "700"].contains(&weight.as_str().unwrap_or_default()), "the totals row is bold: {weight:?}");
+    let suggested = app.find("#report-path").await.prop("value").await.unwrap().unwrap();
+    assert!(suggested.ends_with("/Наполняемость классов.xlsx"), "suggested «{suggested}»");
+    app.screenshot("reports").await;
+
+    app.choose("#report-format", "Excel (xlsx)").await;
+    app.fill("#report-path", out.to_str().unwrap()).await;
+    app.click("#report-save").await;
+    let saved = app.wait_text("#report-message", "the saved report", |t| t.contains("Отчёт сохранён")).await;
+    assert!(saved.contains(out.to_str().unwrap()), "the window says «{saved}»");
+    app.stop().await;
+
+    let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+    assert!(bytes.starts_with(b"PK"), "not an xlsx: {:?}", &bytes[..bytes.len().min(16)]);
 }

@@ -367,6 +367,45 @@ export interface PrintStudent {
   left_on: string | null;
 }
 
+/** Reports (src-tauri/src/reports.rs, classbook-core's reports). */
+export interface ReportInfo {
+  /** The report's name on the command line («class-sizes»). */
+  code: string;
+  title: string;
+  /** About one class: the class is to be chosen. */
+  one_class: boolean;
+  /** About one student of the class. */
+  one_student: boolean;
+}
+export interface ReportQuery {
+  class_id: Uuid | null;
+  teacher_id: Uuid | null;
+  student_id: Uuid | null;
+  period_id: Uuid | null;
+  from: string | null;
+  to: string | null;
+}
+export type ReportColumnKind = "text" | "count" | "number" | "percent" | "date";
+/** A cell: empty (null), text, a count or a number, or a date ("2025-09-05"). */
+export type ReportValue = null | string | number;
+export interface ReportRow {
+  cells: ReportValue[];
+  link?: { class_id: Uuid; group_id: Uuid | null; subject_id: Uuid; period_id: Uuid };
+}
+export interface Report {
+  name: string;
+  title: string;
+  subtitle: string;
+  columns: { title: string; kind: ReportColumnKind }[];
+  rows: ReportRow[];
+  totals: ReportValue[] | null;
+}
+export type ReportFormat = "xlsx" | "csv" | "json" | "pdf";
+export interface ReportSaved {
+  path: string;
+  rows: number;
+}
+
 /** Import from spreadsheets (src-tauri/src/import.rs, classbook-exchange). */
 export type ImportKind = "students" | "parents" | "staff" | "ktp";
 export interface ImportRequest {
@@ -548,6 +587,10 @@ export const api = {
   printStudents: (classId: Uuid) => call<PrintStudent[]>("print_students", { classId }),
   printPreview: (request: PrintRequest) => call<PrintPreview>("print_preview", { request }),
   printSave: (request: PrintRequest, path: string) => call<PrintSaved>("print_save", { request, path }),
+  reportNames: () => call<ReportInfo[]>("report_names"),
+  reportRun: (name: string, query: ReportQuery) => call<Report>("report_run", { name, query }),
+  reportSave: (name: string, query: ReportQuery, format: ReportFormat, path: string) =>
+    call<ReportSaved>("report_save", { name, query, format, path }),
   importPreview: (request: ImportRequest) => call<ImportPreview>("import_preview", { request }),
   importApply: (request: ImportRequest) => call<ImportReport>("import_apply", { request }),
   documentsFolder: () => call<string>("documents_folder"),
