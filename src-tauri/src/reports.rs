@@ -55,21 +55,6 @@ pub struct ReportSaved {
     pub rows: usize,
 }
 
-/// Reports about one class of the school (the others cover the school, or a class when one is given).
-fn one_class(name: ReportName) -> bool {
-    matches!(
-        name,
-        ReportName::Attendance
-            | ReportName::Results
-            | ReportName::SummaryMarks
-            | ReportName::SummaryAttendance
-            | ReportName::StudentAverage
-            | ReportName::MissedTopics
-            | ReportName::Unsatisfactory
-            | ReportName::Forecast
-    )
-}
-
 /// Every report, in the order the core lists them.
 #[tauri::command]
 pub fn report_names() -> Vec<ReportInfo> {
@@ -78,7 +63,7 @@ pub fn report_names() -> Vec<ReportInfo> {
         .map(|&name| ReportInfo {
             code: name.code(),
             title: name.title(),
-            one_class: one_class(name),
+            one_class: name.about_one_class(),
             one_student: name == ReportName::StudentAverage,
         })
         .collect()

@@ -8,18 +8,6 @@ use classbook_core::domain::model::Role;
 use classbook_core::{Journal, ReportName, ReportQuery};
 use std::time::{Duration, Instant};
 
-/// Reports about one class (the rest are about the school).
-const CLASS_REPORTS: &[&str] = &[
-    "attendance",
-    "results",
-    "summary-marks",
-    "summary-attendance",
-    "student-average",
-    "missed-topics",
-    "unsatisfactory",
-    "forecast",
-];
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let db = args.next().ok_or("usage: report_bench DB [RUNS]")?;
@@ -49,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let mut times = Vec::new();
             for _ in 0..runs {
                 let started = Instant::now();
-                if CLASS_REPORTS.contains(&name.code()) {
+                if name.about_one_class() {
                     for (class, student) in classes.iter().zip(&students) {
                         let query = ReportQuery {
                             class_id: Some(class.class_id),

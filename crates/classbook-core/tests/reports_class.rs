@@ -310,62 +310,6 @@ fn refusals_and_missing_parameters() {
     }
 }
 
-/// The performance target: each report on the whole default demo school
-/// (800 students, 30 classes, a year of entries) under 500 ms in release.
-/// Slow to set up (the demo is generated first), so run on demand:
-/// `cargo test --release -p classbook-core --test reports_class -- --ignored --nocapture`.
-#[test]
-#[ignore]
-fn every_report_on_the_demo_school_is_fast() {
-    use classbook_core::demo::{DEMO_PASSWORD, DemoConfig};
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("demo.db");
-    let mut journal = classbook_core::Journal::open(&path).unwrap();
-    let demo = journal.create_demo(&DemoConfig::default(), |_, _| {}).unwrap();
-    let admin = demo.accounts.iter().find(|a| a.account_id == demo.admin_account).unwrap();
-    let session = journal.login(&admin.login, DEMO_PASSWORD).unwrap();
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let one =
-        |sql: &str| -> uuid::Uuid { conn.query_row(sql, [], |r| r.get::<_, String>(0)).unwrap().parse().unwrap() };
-    // The largest class, the last quarter, and a student of that class.
-    let class_id = one(
-        "SELECT class_id FROM movement WHERE class_id IS NOT NULL GROUP BY class_id ORDER BY COUNT(*) DESC LIMIT 1",
-    );
-    let period_id = one("SELECT id FROM period WHERE kind = 'quarter' ORDER BY starts_on DESC LIMIT 1");
-    let student_id = one(&format!("SELECT student_id FROM movement WHERE class_id = '{class_id}' LIMIT 1"));
-    let query = ReportQuery {
-        class_id: Some(class_id),
-        period_id: Some(period_id),
-        student_id: Some(student_id),
-        ..Default::default()
-    };
-    // The class teacher's reports of this file (the administration's have their own tests).
-    let mine = [
-        ReportName::Attendance,
-        ReportName::Results,
-        ReportName::SummaryMarks,
-        ReportName::SummaryAttendance,
-        ReportName::StudentAverage,
-        ReportName::SuccessQuality,
-        ReportName::MissedTopics,
-        ReportName::Unsatisfactory,
-        ReportName::Forecast,
-    ];
-    for name in &mine {
-        let started = std::time::Instant::now();
-        let result = journal.report(&session, *name, &query);
-        let took = started.elapsed();
-        let rows = result.as_ref().map_or(0, |r| r.rows.len());
-        println!(
-            "{:<20} {:>6.1} ms, {rows} rows{}",
-            name.code(),
-            took.as_secs_f64() * 1000.0,
-            result.err().map(|e| format!(" ({e})")).unwrap_or_default()
-        );
-        assert!(took.as_millis() < 500, "{} took {took:?}", name.code());
-    }
-}
-
 #[test]
 fn subgroup_lessons_count_for_their_members_and_marks_stay_the_students() {
     let mut school = school();

@@ -140,6 +140,22 @@ impl ReportName {
         }
     }
 
+    /// Is this report about one class (it needs `class_id`)? The others
+    /// cover the school, or one class when it is given.
+    pub fn about_one_class(self) -> bool {
+        matches!(
+            self,
+            ReportName::Attendance
+                | ReportName::Results
+                | ReportName::SummaryMarks
+                | ReportName::SummaryAttendance
+                | ReportName::StudentAverage
+                | ReportName::MissedTopics
+                | ReportName::Unsatisfactory
+                | ReportName::Forecast
+        )
+    }
+
     pub fn parse(code: &str) -> Option<ReportName> {
         ReportName::ALL.iter().copied().find(|r| r.code() == code.trim())
     }
