@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod admission;
 mod apply;
+mod backups;
 mod bulk;
 mod cache;
 mod checkpoint;
@@ -37,6 +38,7 @@ mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
+pub use backups::BackupRecord;
 pub use book::{
     BookFinal, BookParent, BookSection, BookStudent, ClassBook, RecordLesson, StudentRecord, SubjectAverage,
 };

@@ -5,9 +5,9 @@ use crate::apply::{FOREIGN_SEQ_BASE, OP_COLUMNS, op_from_row};
 use crate::error::Result;
 use crate::journal::Journal;
 use classbook_domain::op::Op;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Stats {
     pub students: i64,
     pub classes: i64,
@@ -60,9 +60,11 @@ const COUNTS: &str = "SELECT
     (SELECT MIN(date) FROM lesson),
     (SELECT MAX(date) FROM lesson)";
 
-impl Journal {
-    pub fn stats(&self) -> Result<Stats> {
-        Ok(self.conn().query_row(COUNTS, [], |r| {
+impl Stats {
+    /// The counts of any connection to a journal's schema (a backup reads
+    /// them from its in-memory snapshot, so they match the copy exactly).
+    pub fn of_connection(conn: &rusqlite::Connection) -> Result<Stats> {
+        Ok(conn.query_row(COUNTS, [], |r| {
             Ok(Stats {
                 students: r.get(0)?,
                 classes: r.get(1)?,
@@ -81,6 +83,12 @@ impl Journal {
                 last_lesson: r.get(14)?,
             })
         })?)
+    }
+}
+
+impl Journal {
+    pub fn stats(&self) -> Result<Stats> {
+        Stats::of_connection(self.conn())
     }
 
     /// SQLite's integrity check plus every device's hash chain: each op's
