@@ -40,7 +40,8 @@ pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_pas
 pub use admin::ImportOp;
 pub use backups::BackupRecord;
 pub use book::{
-    BookFinal, BookParent, BookSection, BookStudent, ClassBook, RecordLesson, StudentRecord, SubjectAverage,
+    BookFinal, BookParent, BookSection, BookStudent, ClassBook, ClassMovement, ClassPeriod, PeriodStudent,
+    RecordLesson, RecordMark, StudentRecord, SubjectAverage,
 };
 pub use bulk::{BulkEntry, StateTable};
 pub use contingent::{NewStudent, Order};
@@ -52,7 +53,10 @@ pub use journal::Journal;
 pub use ktp::KtpItem;
 pub use page::{JournalPage, PageAttendance, PageLesson, PageMark, PageStudent, PeriodInfo, StudentSummary};
 pub use register::AbsenceEntry;
-pub use reports::{ColumnKind, PageLink, Report, ReportColumn, ReportName, ReportQuery, ReportRow, ReportValue};
+pub use reports::{
+    ColumnKind, Dashboard, DashboardItem, DashboardSection, PageLink, Report, ReportColumn, ReportName, ReportQuery,
+    ReportRow, ReportValue,
+};
 pub use results::ClassResults;
 pub use schedule::{FillReport, SlotInfo, SlotInput};
 pub use settings::{DEFAULT_LOCK_MINUTES, Deadlines, SchoolSettings};

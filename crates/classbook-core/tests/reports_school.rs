@@ -354,3 +354,66 @@ fn every_school_report_has_a_code_and_refuses_a_teacher() {
         assert!(report.rows.iter().all(|r| r.cells.len() == report.columns.len()), "{code}");
     }
 }
+
+/// The dashboard of the week 6–12 October, seen on Thursday 9 October: 5А
+/// held 6.10 (with a topic, plan item 1) and 7.10 (substituted, nothing
+/// entered); 8.10 was cancelled. Homework for 6.10 came on 9.10, late; Волков
+/// got a «2» on 6.10. The plan has five one-hour items; five lessons were
+/// held in the quarter up to today, one item taken up: 4 behind.
+#[test]
+fn the_dashboard_lists_the_weeks_problems_with_their_pages() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let admin = school.login("admin");
+    let (l, s) = (school.lessons.clone(), school.students.clone());
+    for n in 1..=5 {
+        let item = fields(json!({"teacher_id": school.teacher.to_string(), "class_id": school.class_5a.to_string(),
+            "subject_id": school.math.to_string(), "number": n, "topic": format!("Тема {n}"), "hours": 1}));
+        school.journal.save_record(&petrova, Entity::KtpItem, id(&format!("ktp-{n}")), item).unwrap();
+    }
+    school.journal.set_fixed_now(Some(at(2025, 10, 9, 12)));
+    let j = &mut school.journal;
+    j.set_topic(&petrova, l[3], "Тема 1", Some(id("ktp-1"))).unwrap();
+    j.set_homework(&petrova, l[3], "№ 5").unwrap();
+    j.set_substitute(&admin, l[4], Some(school.other_teacher)).unwrap();
+    j.set_lesson_status(&admin, l[5], LessonStatus::Cancelled, None).unwrap();
+    j.set_mark(&petrova, mark(&school_ref(&l, &s), 3, 2, "2")).unwrap();
+    let deputy = school.login("zavuch");
+    let dashboard = school.journal.dashboard(&deputy, None).unwrap();
+    assert_eq!(dashboard.title, "Неделя с 06.10.2025 по 12.10.2025");
+
+    let items = |code: &str| -> Vec<(String, String)> {
+        let section = dashboard.sections.iter().find(|s| s.code == code).unwrap_or_else(|| panic!("{code}"));
+        section.items.iter().map(|i| (i.page.clone(), i.detail.clone())).collect()
+    };
+    let page = "5А, Математика".to_owned();
+    assert_eq!(items("no-topic"), [(page.clone(), "без темы 1 урок из 2".to_owned())]);
+    assert_eq!(items("no-homework"), [(page.clone(), "без задания 1 урок из 2".to_owned())]);
+    assert_eq!(
+        items("late"),
+        // The «2» of 6.10 was due that day, the homework by 15:30: 2 days 20 h 30 min late.
+        [(page.clone(), "отметки — 1, домашние задания — 1; наибольшее опоздание 2 дн. 20 ч".to_owned())]
+    );
+    assert_eq!(items("cancelled"), [(page.clone(), "отменён 08.10.2025, 2-й урок".to_owned())]);
+    assert_eq!(items("program-lag"), [(page.clone(), "отставание на 4 темы".to_owned())]);
+    // Past the quarter's middle (27.09): Алексеев and Белова have no mark.
+    assert_eq!(items("no-marks"), [(page.clone(), "без отметок 2 из 3 учащихся".to_owned())]);
+    assert_eq!(items("unsatisfactory"), [(page.clone(), "1 отметка: Волков Г. П.".to_owned())]);
+
+    // Every item opens its journal page: 5А's mathematics in the 1st quarter.
+    for section in &dashboard.sections {
+        for item in &section.items {
+            let link = item.link.as_ref().unwrap_or_else(|| panic!("{}: {}", section.code, item.page));
+            assert_eq!((link.class_id, link.subject_id, link.period_id), (school.class_5a, school.math, school.q1));
+        }
+    }
+    // The week before (29.09–5.10): 5А's lessons of 1–3.10 and 1А's of 1.10,
+    // nothing entered; the most missing first.
+    let earlier = school.journal.dashboard(&deputy, Some(day(2025, 10, 1))).unwrap();
+    assert_eq!(earlier.title, "Неделя с 29.09.2025 по 05.10.2025");
+    let no_topic = earlier.sections.iter().find(|s| s.code == "no-topic").unwrap();
+    let listed: Vec<_> = no_topic.items.iter().map(|i| (i.page.as_str(), i.detail.as_str())).collect();
+    assert_eq!(listed, [("5А, Математика", "без темы 3 урока из 3"), ("1А, Математика", "без темы 1 урок из 1")]);
+    // A teacher has no dashboard.
+    assert!(school.journal.dashboard(&petrova, None).is_err());
+}

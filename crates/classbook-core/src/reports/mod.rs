@@ -12,6 +12,7 @@ mod changes;
 mod class;
 mod class_sizes;
 mod control_works;
+mod dashboard;
 mod fill_rate;
 mod journal_keeping;
 mod movement;
@@ -19,6 +20,8 @@ mod program;
 mod school;
 mod substitutions;
 mod timeliness;
+
+pub use dashboard::{Dashboard, DashboardItem, DashboardSection};
 
 use crate::accounts::{Session, load_actor};
 use crate::error::{JournalError, Result};
