@@ -7,8 +7,9 @@ use crate::accounts::{Session, load_actor};
 use crate::error::{JournalError, Result};
 use crate::journal::Journal;
 use crate::page::{JournalPage, PeriodInfo, date, id, short_name};
+use crate::results::ClassResults;
 use chrono::NaiveDate;
-use classbook_domain::grades::{self, GradingSystem, HundredScale, MarkValue};
+use classbook_domain::grades::{self, GradingSystem, HundredScale, MarkValue, StudentOutcome};
 use classbook_domain::rules::{self, Action};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -105,7 +106,13 @@ impl ClassBook {
 pub struct StudentRecord {
     pub student_id: Uuid,
     pub full_name: String,
+    /// «м» or «ж», as the student's card says (the letter to parents writes
+    /// «ученика» or «ученицы» by it).
+    pub gender: Option<String>,
     pub class_name: String,
+    /// «Фамилия Имя Отчество» of the class teacher of `class_name`, who signs
+    /// what parents are sent.
+    pub class_teacher: Option<String>,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub lessons: Vec<RecordLesson>,
@@ -114,6 +121,17 @@ pub struct StudentRecord {
     pub absences: usize,
     pub absences_excused: usize,
     pub lateness: usize,
+    /// Every unsatisfactory mark of the span («2», «1», «незач», a 100-point
+    /// result below «3»), in date order: parents are told of each.
+    pub low_marks: Vec<RecordMark>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordMark {
+    pub date: NaiveDate,
+    pub subject_name: String,
+    pub value: String,
+    pub topic: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -130,9 +148,78 @@ pub struct RecordLesson {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SubjectAverage {
+    pub subject_id: Uuid,
     pub subject_name: String,
     pub marks: usize,
     pub average: Option<f64>,
+    /// The period mark the average points to (`grades::forecast` of the
+    /// unrounded average, as the journal page's forecast).
+    pub forecast: Option<u8>,
+    /// Lessons of the subject missed («н», «б», «ну»), and of them excused («б», «ну»).
+    pub absences: usize,
+    pub absences_excused: usize,
+}
+
+/// The class teacher's report for a period (`Journal::class_period`): the
+/// roll and its movement, the results from the period's finals, each
+/// student's line in them and their attendance.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClassPeriod {
+    pub school_name: String,
+    pub class_id: Uuid,
+    pub class_name: String,
+    pub class_teacher: Option<String>,
+    pub period: PeriodInfo,
+    /// Students on the roll on the period's first and on its last day.
+    pub roll_at_start: usize,
+    pub roll_at_end: usize,
+    /// The movement book's entries of the period that brought a student into
+    /// the class or took one out of it, in date order.
+    pub movements: Vec<ClassMovement>,
+    /// Success rate and quality (`Journal::class_results`: the figures of the
+    /// school's success-quality report for this class).
+    pub results: ClassResults,
+    /// Everyone on the roll at some time in the period, in journal order.
+    pub students: Vec<PeriodStudent>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ClassMovement {
+    pub date: Option<NaiveDate>,
+    /// «Фамилия Имя Отчество».
+    pub student: String,
+    /// True: came into the class; false: left it.
+    pub arrived: bool,
+    /// «зачисление», «перевод», «выбытие»…
+    pub kind: String,
+    /// The class the student came from or went to, inside the school.
+    pub other_class: Option<String>,
+    pub order_number: Option<String>,
+    pub order_date: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PeriodStudent {
+    pub id: Uuid,
+    pub full_name: String,
+    /// «Фамилия И. О.».
+    pub short_name: String,
+    /// Their line in the results; None when not on the roll at the period's
+    /// end (the results do not count them).
+    pub outcome: Option<StudentOutcome>,
+    /// Exactly one «3», every other final «4» or «5» (success-quality's «С одной «3»»).
+    pub one_three: bool,
+    /// Subjects whose final is unsatisfactory («2», «незач»…).
+    pub failing_subjects: Vec<String>,
+    /// Subjects whose final is «н/а».
+    pub not_assessed_subjects: Vec<String>,
+    /// Lessons of the period held up to today that the student had, missed
+    /// («н», «б», «ну»), of them excused («б», «ну»), and lateness («оп»):
+    /// the class's attendance report.
+    pub lessons_held: usize,
+    pub absences: usize,
+    pub absences_excused: usize,
+    pub lateness: usize,
 }
 
 const CLASS_HEADER: &str = "SELECT c.grade || COALESCE(c.letter, ''), COALESCE(y.title, ''), y.starts_on, y.ends_on,
@@ -211,13 +298,24 @@ const STUDENT_LESSONS: &str = "WITH stay AS (
     SELECT l.id, l.day, l.number, COALESCE(s.name, ''), l.topic, l.homework, ih.text, a.code, cu.grading,
         (SELECT group_concat(m.value || char(31) || COALESCE(w.weight, 1.0), char(30))
          FROM mark m LEFT JOIN work_type w ON w.id = m.work_type_id
-         WHERE m.lesson_id = l.id AND m.student_id = ?1 AND m.deleted = 0 AND m.value IS NOT NULL)
+         WHERE m.lesson_id = l.id AND m.student_id = ?1 AND m.deleted = 0 AND m.value IS NOT NULL),
+        l.subject_id
     FROM lessons l
     LEFT JOIN subject s ON s.id = l.subject_id
     LEFT JOIN curriculum cu ON cu.class_id = l.class_id AND cu.subject_id = l.subject_id
     LEFT JOIN individual_homework ih ON ih.lesson_id = l.id AND ih.student_id = ?1
     LEFT JOIN attendance a ON a.lesson_id = l.id AND a.student_id = ?1 AND a.code IS NOT NULL
     ORDER BY l.day, l.number, s.print_order";
+
+/// A subject's part of a student's record while it is read.
+#[derive(Default)]
+struct Gathered {
+    subject_id: Option<Uuid>,
+    marks: usize,
+    points: Vec<(f64, f64)>,
+    absences: usize,
+    absences_excused: usize,
+}
 
 fn full_name(surname: &str, first: &str, patronymic: &str) -> String {
     [surname, first, patronymic].iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
@@ -467,6 +565,28 @@ impl Journal {
         }
     }
 
+    /// A student's finals of one period (the letter to parents shows the
+    /// period mark where one is set); readable by whoever may read the
+    /// student's record (a parent: their own child's).
+    pub fn student_finals(&self, session: &Session, student_id: Uuid, period_id: Uuid) -> Result<Vec<BookFinal>> {
+        let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
+        rules::check(&actor, &Action::ViewStudent { student_id }, self.school_date(self.now())?, Default::default())?;
+        let finals = self
+            .conn()
+            .prepare_cached(FINALS)?
+            .query_map([student_id.to_string()], |f| {
+                Ok(BookFinal {
+                    student_id: id(f.get(0)?)?,
+                    subject_id: id(f.get(1)?)?,
+                    period_id: id(f.get(2)?)?,
+                    value: f.get(3)?,
+                })
+            })?
+            .filter(|f| f.as_ref().map_or(true, |f| f.period_id == period_id))
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(finals)
+    }
+
     /// One student's lessons, marks, attendance and homework from `from` to `to`.
     pub fn student_record(
         &self,
@@ -486,21 +606,31 @@ impl Journal {
             .query_row([student_id.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?
             .ok_or_else(|| JournalError::not_found("Учащийся не найден."))?;
-        let class_name: String = conn
+        let gender: Option<String> = conn
+            .prepare_cached("SELECT gender FROM student WHERE id = ?1")?
+            .query_row([student_id.to_string()], |r| r.get(0))?;
+        let (class_name, class_teacher): (String, Option<String>) = conn
             .prepare_cached(
-                "SELECT c.grade || COALESCE(c.letter, '') FROM movement m JOIN class c ON c.id = m.class_id
+                "SELECT c.grade || COALESCE(c.letter, ''), t.surname, t.first_name, t.patronymic
+                 FROM movement m JOIN class c ON c.id = m.class_id LEFT JOIN staff t ON t.id = c.class_teacher_id
                  WHERE m.student_id = ?1 AND m.date <= ?2 AND m.kind IN ('enrol', 'transfer', 'conditional_transfer', 'repeat_year')
                  ORDER BY m.date DESC LIMIT 1",
             )?
-            .query_row(params![student_id.to_string(), to.to_string()], |r| r.get(0))
+            .query_row(params![student_id.to_string(), to.to_string()], |r| {
+                let part =
+                    |i: usize| -> rusqlite::Result<String> { Ok(r.get::<_, Option<String>>(i)?.unwrap_or_default()) };
+                let teacher = r.get::<_, Option<String>>(1)?.map(|_| Ok::<_, rusqlite::Error>(full_name(&part(1)?, &part(2)?, &part(3)?))).transpose()?;
+                Ok((r.get(0)?, teacher))
+            })
             .optional()?
             .unwrap_or_default();
 
         let scale = HundredScale::default();
         let mut lessons = Vec::new();
-        let mut by_subject: BTreeMap<String, (usize, Vec<(f64, f64)>)> = BTreeMap::new();
+        let mut by_subject: BTreeMap<String, Gathered> = BTreeMap::new();
         let mut order: Vec<String> = Vec::new();
         let (mut absences, mut absences_excused, mut lateness) = (0, 0, 0);
+        let mut low_marks = Vec::new();
         let mut stmt = conn.prepare_cached(STUDENT_LESSONS)?;
         let mut rows = stmt.query(params![student_id.to_string(), from.to_string(), to.to_string()])?;
         while let Some(r) = rows.next()? {
@@ -510,32 +640,47 @@ impl Journal {
             let attendance: Option<String> = r.get(7)?;
             let grading = r.get::<_, Option<String>>(8)?.and_then(|g| GradingSystem::from_code(&g)).unwrap_or_default();
             let packed: Option<String> = r.get(9)?;
-            match attendance.as_deref() {
-                Some("н") => absences += 1,
-                Some("б") | Some("ну") => {
-                    absences += 1;
-                    absences_excused += 1;
-                }
-                Some("оп") => lateness += 1,
-                _ => {}
-            }
+            let day = date(r.get(1)?)?;
             if !order.contains(&subject_name) {
                 order.push(subject_name.clone());
             }
             let entry = by_subject.entry(subject_name.clone()).or_default();
+            entry.subject_id = Some(id(r.get(10)?)?);
+            match attendance.as_deref() {
+                Some("н") => {
+                    absences += 1;
+                    entry.absences += 1;
+                }
+                Some("б") | Some("ну") => {
+                    absences += 1;
+                    absences_excused += 1;
+                    entry.absences += 1;
+                    entry.absences_excused += 1;
+                }
+                Some("оп") => lateness += 1,
+                _ => {}
+            }
             let mut marks = Vec::new();
             for mark in packed.iter().flat_map(|p| p.split('\u{1e}')) {
                 let (value, weight) = mark.split_once('\u{1f}').unwrap_or((mark, "1"));
-                entry.0 += 1;
-                if let Ok(parsed) = MarkValue::parse(grading, value)
-                    && let Some(points) = parsed.five_point(&scale)
-                {
-                    entry.1.push((points, weight.parse().unwrap_or(1.0)));
+                entry.marks += 1;
+                if let Ok(parsed) = MarkValue::parse(grading, value) {
+                    if let Some(points) = parsed.five_point(&scale) {
+                        entry.points.push((points, weight.parse().unwrap_or(1.0)));
+                    }
+                    if parsed.is_unsatisfactory(&scale) {
+                        low_marks.push(RecordMark {
+                            date: day,
+                            subject_name: subject_name.clone(),
+                            value: value.to_owned(),
+                            topic: r.get(4)?,
+                        });
+                    }
                 }
                 marks.push(value.to_owned());
             }
             lessons.push(RecordLesson {
-                date: date(r.get(1)?)?,
+                date: day,
                 number: r.get(2)?,
                 subject_name,
                 topic: r.get(4)?,
@@ -551,11 +696,16 @@ impl Journal {
         let mut subjects: Vec<SubjectAverage> = order
             .into_iter()
             .map(|name| {
-                let (marks, points) = by_subject.remove(&name).unwrap_or_default();
+                let gathered = by_subject.remove(&name).unwrap_or_default();
+                let raw = grades::weighted_average(gathered.points);
                 SubjectAverage {
+                    subject_id: gathered.subject_id.unwrap_or_default(),
                     subject_name: name,
-                    marks,
-                    average: grades::weighted_average(points).map(grades::round_average),
+                    marks: gathered.marks,
+                    average: raw.map(grades::round_average),
+                    forecast: raw.map(grades::forecast),
+                    absences: gathered.absences,
+                    absences_excused: gathered.absences_excused,
                 }
             })
             .collect();
@@ -563,7 +713,9 @@ impl Journal {
         Ok(StudentRecord {
             student_id,
             full_name: full_name(&surname, &first, &patronymic),
+            gender,
             class_name,
+            class_teacher,
             from,
             to,
             lessons,
@@ -571,6 +723,7 @@ impl Journal {
             absences,
             absences_excused,
             lateness,
+            low_marks,
         })
     }
 }

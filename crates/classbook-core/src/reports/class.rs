@@ -13,7 +13,8 @@ use super::{
     ColumnKind, PageLink, Report, ReportColumn, ReportName, ReportQuery, ReportRow, ReportValue, need_class,
     need_period,
 };
-use crate::accounts::Session;
+use crate::accounts::{Session, load_actor};
+use crate::book::{ClassMovement, ClassPeriod, PeriodStudent};
 use crate::error::{JournalError, Result};
 use crate::journal::Journal;
 use crate::page::{PeriodInfo, date, id, period_info, short_name};
@@ -21,6 +22,8 @@ use chrono::NaiveDate;
 use classbook_domain::grades::{
     self, FinalValue, FinalWarning, FinalsSummary, GradingSystem, HundredScale, MarkValue, StudentOutcome,
 };
+use classbook_domain::model::MovementKind;
+use classbook_domain::rules::{self, Action};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
@@ -167,16 +170,24 @@ fn class_name(conn: &Connection, class_id: Uuid) -> Result<String> {
 
 struct Pupil {
     id: Uuid,
+    /// «Фамилия И. О.».
     name: String,
+    full_name: String,
 }
 
 fn roll(conn: &Connection, class_id: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<Pupil>> {
     Ok(conn
         .prepare_cached(ROLL)?
         .query_map(params![class_id.to_string(), from.to_string(), to.to_string()], |r| {
+            let (surname, first, patronymic): (String, String, String) = (r.get(1)?, r.get(2)?, r.get(3)?);
             Ok(Pupil {
                 id: id(r.get(0)?)?,
-                name: short_name(&r.get::<_, String>(1)?, &r.get::<_, String>(2)?, &r.get::<_, String>(3)?),
+                name: short_name(&surname, &first, &patronymic),
+                full_name: [surname.as_str(), &first, &patronymic]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
@@ -387,22 +398,8 @@ pub fn attendance(journal: &Journal, session: &Session, query: &ReportQuery) -> 
     let span = date_span(journal, query, name)?;
     let pupils = roll(conn, class_id, span.from, span.to)?;
     let lessons = roll_lessons(journal, class_id, &span)?;
-    // held, missed, «б», «ну», «н», «оп»
-    let mut counts: HashMap<Uuid, [i64; 6]> = HashMap::new();
-    let mut held_by_class: Vec<Uuid> = Vec::new();
-    for l in &lessons {
-        held_by_class.push(l.lesson);
-        let c = counts.entry(l.student).or_default();
-        c[0] += 1;
-        c[1] += i64::from(l.missed());
-        match l.code.as_deref() {
-            Some("б") => c[2] += 1,
-            Some("ну") => c[3] += 1,
-            Some("н") => c[4] += 1,
-            Some("оп") => c[5] += 1,
-            _ => {}
-        }
-    }
+    let counts = attendance_counts(&lessons);
+    let mut held_by_class: Vec<Uuid> = lessons.iter().map(|l| l.lesson).collect();
     held_by_class.sort();
     held_by_class.dedup();
     let mut totals = [0i64; 6];
@@ -437,6 +434,24 @@ pub fn attendance(journal: &Journal, session: &Session, query: &ReportQuery) -> 
     );
     report.totals = Some(total_row);
     Ok(report)
+}
+
+/// Per student: lessons held, missed, «б», «ну», «н», «оп».
+fn attendance_counts(lessons: &[SatLesson]) -> HashMap<Uuid, [i64; 6]> {
+    let mut counts: HashMap<Uuid, [i64; 6]> = HashMap::new();
+    for l in lessons {
+        let c = counts.entry(l.student).or_default();
+        c[0] += 1;
+        c[1] += i64::from(l.missed());
+        match l.code.as_deref() {
+            Some("б") => c[2] += 1,
+            Some("ну") => c[3] += 1,
+            Some("н") => c[4] += 1,
+            Some("оп") => c[5] += 1,
+            _ => {}
+        }
+    }
+    counts
 }
 
 /// Итоги успеваемости класса за период: each student's finals, their count of
@@ -695,11 +710,6 @@ pub fn success_quality(journal: &Journal, session: &Session, query: &ReportQuery
             finals.push(r.get::<_, Option<String>>(4)?.and_then(|v| FinalValue::parse(&v).ok()));
         }
     }
-    // «С одной тройкой»: exactly one «3», every other final «4» or «5» (or neutral).
-    let one_three = |finals: &Vec<Option<FinalValue>>| {
-        StudentOutcome::of(finals.iter().copied()) == StudentOutcome::Satisfactory
-            && finals.iter().filter(|f| **f == Some(FinalValue::Point(3))).count() == 1
-    };
     let line = |label: String, students: Vec<&Vec<Option<FinalValue>>>| {
         let summary = FinalsSummary::for_students(students.iter().map(|f| f.iter().copied()));
         let threes = students.iter().filter(|f| one_three(f)).count();
@@ -734,6 +744,12 @@ pub fn success_quality(journal: &Journal, session: &Session, query: &ReportQuery
     );
     report.totals = Some(totals.cells);
     Ok(report)
+}
+
+/// «С одной тройкой»: exactly one «3», every other final «4» or «5» (or neutral).
+fn one_three(finals: &[Option<FinalValue>]) -> bool {
+    StudentOutcome::of(finals.iter().copied()) == StudentOutcome::Satisfactory
+        && finals.iter().filter(|f| **f == Some(FinalValue::Point(3))).count() == 1
 }
 
 /// Пропущенные уроки с темами: every lesson a student missed in the dates,
@@ -899,4 +915,174 @@ pub fn forecast(journal: &Journal, session: &Session, query: &ReportQuery) -> Re
         ],
         rows,
     ))
+}
+
+/// The movement book's entries of students ever placed in class `?1`, each
+/// with the class of the student's entry before it, from `?2` to `?3`.
+const CLASS_MOVEMENT: &str = "WITH book AS (
+        SELECT m.*, LAG(m.class_id) OVER (PARTITION BY m.student_id ORDER BY m.date, m.id) AS prev
+        FROM movement m
+        WHERE m.kind IS NOT NULL AND m.student_id IN (SELECT student_id FROM movement WHERE class_id = ?1)
+    )
+    SELECT b.date, b.kind, b.class_id, b.prev, b.order_number, b.order_date,
+           COALESCE(s.surname, ''), COALESCE(s.first_name, ''), COALESCE(s.patronymic, ''),
+           c.grade || COALESCE(c.letter, ''), p.grade || COALESCE(p.letter, '')
+    FROM book b
+    LEFT JOIN student s ON s.id = b.student_id
+    LEFT JOIN class c ON c.id = b.class_id
+    LEFT JOIN class p ON p.id = b.prev
+    WHERE b.date BETWEEN ?2 AND ?3 AND (b.class_id = ?1 OR b.prev = ?1)
+    ORDER BY b.date, b.id";
+
+/// The finals of the period of each student on the class's roll on `?3` in
+/// every subject of its curriculum (NULL where not set): the very rows
+/// `Journal::class_results` folds, with the subjects' names.
+const FINALS_AT_END: &str = concat!(
+    with_class_stay!(),
+    "SELECT cs.student_id, COALESCE(s.name, ''), f.value
+    FROM class_stay cs
+    JOIN curriculum c ON c.class_id = cs.class_id
+    LEFT JOIN subject s ON s.id = c.subject_id
+    LEFT JOIN final_mark f INDEXED BY final_mark_student ON f.student_id = cs.student_id AND f.subject_id = c.subject_id AND f.period_id = ?2
+    WHERE cs.from_date <= ?3 AND (cs.to_date IS NULL OR cs.to_date > ?3)
+    ORDER BY cs.student_id, s.print_order, s.name"
+);
+
+impl Journal {
+    /// The class teacher's report of a period (Отчёт классного руководителя):
+    /// the roll at the period's start and end and the movement between, the
+    /// results from the finals (success and quality as `class_results`), each
+    /// student's line in them and their attendance. For the class's own
+    /// class teacher and those who read every class; a teacher who only
+    /// teaches in the class is refused.
+    pub fn class_period(&self, session: &Session, class_id: Uuid, period_id: Uuid) -> Result<ClassPeriod> {
+        let conn = self.conn();
+        let class = class_name(conn, class_id)?;
+        self.check_leads_class(session, class_id)?;
+        let period = period_info(conn, period_id)?;
+        let results = self.class_results(session, class_id, period_id)?;
+        let (starts, ends) = (period.starts_on, period.ends_on);
+        let roll_at_start = roll(conn, class_id, starts, starts)?.len();
+        let roll_at_end = roll(conn, class_id, ends, ends)?.len();
+
+        let mut finals: HashMap<Uuid, Vec<(String, Option<FinalValue>)>> = HashMap::new();
+        let mut stmt = conn.prepare_cached(FINALS_AT_END)?;
+        let mut rows = stmt.query(params![class_id.to_string(), period_id.to_string(), ends.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let value: Option<String> = r.get(2)?;
+            finals.entry(id(r.get(0)?)?).or_default().push((r.get(1)?, value.and_then(|v| FinalValue::parse(&v).ok())));
+        }
+        drop(rows);
+
+        let span = Span { from: starts, to: ends, period: Some(period.clone()) };
+        let attendance = attendance_counts(&roll_lessons(self, class_id, &span)?);
+        let students = roll(conn, class_id, starts, ends)?
+            .into_iter()
+            .map(|p| {
+                let own = finals.get(&p.id);
+                let values: Vec<Option<FinalValue>> = own.iter().flat_map(|f| f.iter().map(|(_, v)| *v)).collect();
+                let subjects_where = |keep: fn(&FinalValue) -> bool| -> Vec<String> {
+                    own.iter()
+                        .flat_map(|f| f.iter())
+                        .filter(|(_, v)| v.as_ref().is_some_and(keep))
+                        .map(|(s, _)| s.clone())
+                        .collect()
+                };
+                let c = attendance.get(&p.id).copied().unwrap_or_default();
+                PeriodStudent {
+                    id: p.id,
+                    full_name: p.full_name,
+                    short_name: p.name,
+                    outcome: own.map(|_| StudentOutcome::of(values.iter().copied())),
+                    one_three: own.is_some() && one_three(&values),
+                    failing_subjects: subjects_where(FinalValue::is_unsatisfactory),
+                    not_assessed_subjects: subjects_where(|v| *v == FinalValue::NotAssessed),
+                    lessons_held: c[0] as usize,
+                    absences: c[1] as usize,
+                    absences_excused: (c[2] + c[3]) as usize,
+                    lateness: c[5] as usize,
+                }
+            })
+            .collect();
+
+        let mut movements = Vec::new();
+        let mut stmt = conn.prepare_cached(CLASS_MOVEMENT)?;
+        let mut rows = stmt.query(params![class_id.to_string(), starts.to_string(), ends.to_string()])?;
+        let here = class_id.to_string();
+        while let Some(r) = rows.next()? {
+            let kind_code: String = r.get(1)?;
+            let Ok(kind) = serde_json::from_value::<MovementKind>(kind_code.into()) else { continue };
+            let (now_here, was_here) = (
+                r.get::<_, Option<String>>(2)? == Some(here.clone()),
+                r.get::<_, Option<String>>(3)? == Some(here.clone()),
+            );
+            let arrived = kind.places_in_class() && now_here && !was_here;
+            let left = was_here && (!now_here || matches!(kind, MovementKind::Withdraw | MovementKind::Graduate));
+            if !arrived && !left {
+                continue;
+            }
+            let other: Option<String> = if arrived {
+                r.get(10)?
+            } else if now_here {
+                None
+            } else {
+                r.get(9)?
+            };
+            movements.push(ClassMovement {
+                date: r.get::<_, Option<String>>(0)?.and_then(|d| d.parse().ok()),
+                student: [r.get::<_, String>(6)?, r.get(7)?, r.get(8)?]
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                arrived,
+                kind: kind.title().to_owned(),
+                other_class: other.filter(|c| !c.is_empty()),
+                order_number: r.get(4)?,
+                order_date: r.get::<_, Option<String>>(5)?.and_then(|d| d.parse().ok()),
+            });
+        }
+        drop(rows);
+
+        let class_teacher: Option<String> = conn
+            .prepare_cached(
+                "SELECT trim(COALESCE(t.surname, '') || ' ' || COALESCE(t.first_name, '') || ' ' || COALESCE(t.patronymic, ''))
+                 FROM class c JOIN staff t ON t.id = c.class_teacher_id WHERE c.id = ?1",
+            )?
+            .query_row([class_id.to_string()], |r| r.get(0))
+            .optional()?;
+        Ok(ClassPeriod {
+            school_name: self.setting("school_name")?.unwrap_or_default(),
+            class_id,
+            class_name: class,
+            class_teacher,
+            period,
+            roll_at_start,
+            roll_at_end,
+            movements,
+            results,
+            students,
+        })
+    }
+
+    /// Is the session the class's class teacher, or one who reads every
+    /// class (administration, director, deputy heads, inspectors)?
+    fn check_leads_class(&self, session: &Session, class_id: Uuid) -> Result<()> {
+        let (actor, _, _) = load_actor(self.conn(), session.account_id)?;
+        let leads: bool = self
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM class WHERE id = ?1 AND class_teacher_id = ?2)")?
+            .query_row(params![class_id.to_string(), actor.staff_id.map(|s| s.to_string())], |r| r.get(0))?;
+        let today = self.school_date(self.now())?;
+        rules::check(&actor, &Action::ViewClass { teaches: false, class_teacher: leads }, today, Default::default())
+            .map_err(|denied| {
+                JournalError::Denied(rules::Denied {
+                    code: denied.code,
+                    message: "Отчёт классного руководителя печатает классный руководитель этого класса, \
+                              администрация, директор и заместители директора."
+                        .to_owned(),
+                })
+            })?;
+        Ok(())
+    }
 }
