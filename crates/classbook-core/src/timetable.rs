@@ -89,6 +89,17 @@ impl Journal {
     /// The school's staff, by surname: who may be chosen as a substitute.
     pub fn staff_list(&self, session: &Session) -> Result<Vec<StaffRef>> {
         self.check_plans_lessons(session)?;
+        self.all_staff()
+    }
+
+    /// The school's staff, by surname, for a report's choice of teacher: for
+    /// those who read the school's reports.
+    pub fn report_teachers(&self, session: &Session) -> Result<Vec<StaffRef>> {
+        self.check_view_school(session)?;
+        self.all_staff()
+    }
+
+    fn all_staff(&self) -> Result<Vec<StaffRef>> {
         let staff = self
             .conn()
             .prepare_cached(
