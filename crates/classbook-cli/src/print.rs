@@ -64,6 +64,40 @@ pub enum PrintCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Информационное письмо родителям (законным представителям) за период или даты
+    Letter {
+        #[command(flatten)]
+        who: Who,
+        /// Класс; можно не указывать, когда указан ученик
+        #[arg(long, required_unless_present = "student")]
+        class: Option<String>,
+        /// Фамилия и имя ученика; без него — письмо каждому ученику класса
+        #[arg(long)]
+        student: Option<String>,
+        /// Период: номер («1») или название («1 четверть»)
+        #[arg(long, conflicts_with_all = ["from", "to"], required_unless_present_all = ["from", "to"])]
+        period: Option<String>,
+        /// Первый день (вместо периода): 01.12.2025 или 2025-12-01
+        #[arg(long, requires = "to")]
+        from: Option<String>,
+        /// Последний день
+        #[arg(long, requires = "from")]
+        to: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Отчёт классного руководителя о результатах за период
+    ClassReport {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        class: String,
+        /// Период: номер («1») или название («1 четверть»)
+        #[arg(long)]
+        period: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -78,7 +112,9 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
         PrintCommand::Journal { who, .. }
         | PrintCommand::Summary { who, .. }
         | PrintCommand::Parent { who, .. }
-        | PrintCommand::ReportCard { who, .. } => who.login.clone(),
+        | PrintCommand::ReportCard { who, .. }
+        | PrintCommand::Letter { who, .. }
+        | PrintCommand::ClassReport { who, .. } => who.login.clone(),
     };
     let session = crate::user_session(journal, &login)?;
     let today = journal.today()?;
@@ -127,8 +163,77 @@ pub fn run(journal: &mut Journal, command: PrintCommand) -> Result<()> {
             write_pdf(&out, &pdf.to_pdf())?;
             println!("{}: страниц: {}.", out.display(), pdf.page_count());
         }
+        PrintCommand::Letter { class, student, period, from, to, out, .. } => {
+            let letters = letters(journal, &session, class, student.as_deref(), period, from.zip(to))?;
+            let school = journal.setting("school_name")?.unwrap_or_default();
+            let pdf = classbook_print::parent_letters(&school, &letters, today);
+            write_pdf(&out, &pdf.to_pdf())?;
+            println!("{}: страниц: {}, писем: {}.", out.display(), pdf.page_count(), letters.len());
+        }
+        PrintCommand::ClassReport { class, period, out, .. } => {
+            let class_id = journal.class_by_name(&class)?;
+            let period = period_id(journal, &period)?;
+            let report = journal.class_period(&session, class_id, period)?;
+            let pdf = classbook_print::class_report(&report, today);
+            write_pdf(&out, &pdf.to_pdf())?;
+            println!("{}: страниц: {}.", out.display(), pdf.page_count());
+        }
     }
     Ok(())
+}
+
+/// The letters to print: for a period (its dates and finals) or for dates
+/// (with the finals of the period the last day is in); one student's — found
+/// by name without reading the class's journal, so a parent may print their
+/// own child's — or every student's of the class.
+fn letters(
+    journal: &Journal,
+    session: &Session,
+    class: Option<String>,
+    student: Option<&str>,
+    period: Option<String>,
+    dates: Option<(String, String)>,
+) -> Result<Vec<classbook_print::Letter>> {
+    let periods = journal.periods()?;
+    let (from, to, period_id, title) = match (period, dates) {
+        (Some(p), _) => {
+            let id = period_id(journal, &p)?;
+            let info = periods.iter().find(|i| i.id == id).context("период не найден")?;
+            (info.starts_on, info.ends_on, Some(id), Some(info.title.clone()))
+        }
+        (None, Some((from, to))) => {
+            let (from, to) = (parse_date(&from, "--from")?, parse_date(&to, "--to")?);
+            (from, to, journal.period_of(to)?, None)
+        }
+        (None, None) => bail!("укажите период (--period) или даты (--from и --to)"),
+    };
+    let students = match student {
+        Some(name) => {
+            let (student, in_class) = journal.student_named(name, to)?;
+            if let Some(class) = &class
+                && journal.class_by_name(class)? != in_class
+            {
+                bail!("ученик «{name}» на {} не в {class} классе", to.format("%d.%m.%Y"));
+            }
+            vec![student]
+        }
+        None => {
+            let class = class.context("укажите класс (--class) или ученика (--student)")?;
+            let book = class_book(journal, session, &class, period_id)?;
+            book.students.iter().map(|s| s.id).collect()
+        }
+    };
+    students
+        .into_iter()
+        .map(|id| {
+            let record = journal.student_record(session, id, from, to)?;
+            let finals = match period_id {
+                Some(p) => journal.student_finals(session, id, p)?,
+                None => Vec::new(),
+            };
+            Ok(classbook_print::Letter { record, period: title.clone(), finals })
+        })
+        .collect()
 }
 
 fn class_book(journal: &Journal, session: &Session, class: &str, period: Option<Uuid>) -> Result<ClassBook> {

@@ -1,16 +1,20 @@
 //! `classbook-print` — the journal on paper: the yearly class journal ready
 //! for duplex printing and binding, the summary sheet of finals, a parent's
-//! printout for any dates, the report card. Layout (wrapping, tables that
-//! break across pages with their headers, page numbers) is ours; printpdf
-//! only writes the PDF, with the font from `assets/fonts` embedded.
+//! printout for any dates, the report card, the information letter to
+//! parents and the class teacher's report for a period. Layout (wrapping,
+//! tables that break across pages with their headers, page numbers) is ours;
+//! printpdf only writes the PDF, with the font from `assets/fonts` embedded.
 //!
 //! Each function renders one document (one class) into memory and returns
 //! its bytes: printpdf holds a whole document while writing it, so a school
 //! is printed class by class, never in one buffer.
 
 mod canvas;
+mod class_report;
 mod fonts;
 mod journal;
+mod letter;
+mod names;
 mod parent;
 mod render;
 mod report;
@@ -21,7 +25,9 @@ mod svg;
 mod table;
 mod words;
 
+pub use class_report::class_report;
 pub use journal::{PrintedJournal, class_journal};
+pub use letter::{Letter, parent_letters};
 pub use parent::parent_printout;
 pub use render::Document;
 pub use report::report_document;
