@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/client/0001_journal.sql"),
     include_str!("../../../migrations/client/0002_sync.sql"),
     include_str!("../../../migrations/client/0003_backups.sql"),
+    include_str!("../../../migrations/client/0004_archive.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -7,6 +7,7 @@ mod accounts;
 mod admin;
 mod admission;
 mod apply;
+mod archive_register;
 mod backups;
 mod bulk;
 mod cache;
@@ -38,6 +39,7 @@ mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
+pub use archive_register::{ArchiveRecord, NewArchiveRecord};
 pub use backups::BackupRecord;
 pub use book::{
     BookFinal, BookParent, BookSection, BookStudent, ClassBook, ClassMovement, ClassPeriod, PeriodStudent,
