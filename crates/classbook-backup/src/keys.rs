@@ -58,6 +58,8 @@ pub struct SchoolKey {
 /// What opens a school's copies: its passphrase (the key is derived with the
 /// parameters of each file's header) or the key itself (from the keyring).
 #[derive(Clone, Debug)]
+// One per command, never in a collection: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum Secret {
     Passphrase(String),
     Key(SchoolKey),

@@ -1,8 +1,9 @@
 //! `classbook` — the sysadmin's command-line tool for a Classbook journal
 //! file: the demo school, accounts, counts and integrity, sync with the
 //! school's server, and simulated teachers' work for load and fault tests.
-//! Later issues add backup, import/export and printing to this same binary.
+//! Backups (`backup`, `verify`, `restore`) are in `backup.rs`.
 
+mod backup;
 mod exchange;
 mod print;
 mod report;
@@ -108,6 +109,27 @@ enum Command {
         #[command(subcommand)]
         command: exchange::ExportCommand,
     },
+    /// Резервная копия журнала: сжатая, зашифрованная парольной фразой
+    /// школы, подписанная ключом школы и проверенная чтением с носителя.
+    /// Фраза — из CLASSBOOK_BACKUP_PASSPHRASE, хранилища паролей или ввода
+    Backup(backup::BackupArgs),
+    /// Проверить резервную копию: подпись и SHA-256, а с парольной фразой —
+    /// и журнал внутри (integrity_check, цепочки операций)
+    Verify {
+        /// Файл копии (.cbbackup)
+        file: PathBuf,
+        /// Отпечаток (или открытый ключ) ключа школы, которым должна быть подписана копия
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Восстановить журнал из резервной копии (прежний журнал сохраняется рядом)
+    Restore {
+        /// Файл копии (.cbbackup)
+        file: PathBuf,
+        /// Восстановить копию журнала другой школы
+        #[arg(long)]
+        other_school: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,10 +175,20 @@ fn default_db() -> Result<PathBuf> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Command::Verify { file, key } = &cli.command {
+        return backup::verify(file, key.as_deref());
+    }
     let path = match cli.db {
         Some(path) => path,
         None => default_db()?,
     };
+    // A backup reads the file from a connection of its own and a restore
+    // replaces it: neither opens (or creates) the journal here.
+    match cli.command {
+        Command::Backup(args) => return backup::run(&path, args),
+        Command::Restore { file, other_school } => return backup::restore(&path, &file, other_school),
+        _ => {}
+    }
     let mut journal = Journal::open(&path)?;
     set_clock(&mut journal)?;
     match cli.command {
@@ -171,6 +203,7 @@ fn run(cli: Cli) -> Result<()> {
             exchange::import(&mut journal, exchange::ImportArgs { kind, file, dry_run, login, order, order_date })
         }
         Command::Export { command } => exchange::export(&mut journal, command),
+        Command::Backup(_) | Command::Verify { .. } | Command::Restore { .. } => unreachable!("handled above"),
     }
 }
 
