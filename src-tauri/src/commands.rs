@@ -7,7 +7,7 @@ use crate::error::UiResult;
 use classbook_core::domain::model::{AttendanceCode, Role};
 use classbook_core::{
     AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, DayPlanLesson, JournalPage, JournalRef, KtpItem, MarkInput,
-    PeriodInfo, SchoolSettings, Session, StaffRef, WorkType,
+    Deadlines, PeriodInfo, SchoolSettings, Session, StaffRef, WorkType,
 };
 use serde::Serialize;
 use std::sync::Arc;
@@ -261,6 +261,17 @@ pub fn school_settings(desk: Desktop<'_>) -> UiResult<SchoolSettings> {
 #[tauri::command(async)]
 pub fn set_school_settings(desk: Desktop<'_>, settings: SchoolSettings) -> UiResult<()> {
     desk.as_user(|journal, session| journal.set_school_settings(session, &settings))
+}
+
+/// The school's deadlines for entries (the timeliness report judges by them).
+#[tauri::command(async)]
+pub fn deadlines(desk: Desktop<'_>) -> UiResult<Deadlines> {
+    desk.as_user(|journal, _| journal.deadlines())
+}
+
+#[tauri::command(async)]
+pub fn set_deadlines(desk: Desktop<'_>, deadlines: Deadlines) -> UiResult<()> {
+    desk.as_user(|journal, session| journal.set_deadlines(session, &deadlines))
 }
 
 /// Void a compromised account's entries from `since` on; returns how many.

@@ -10,7 +10,7 @@ use crate::desk::Desk;
 use crate::error::{UiError, UiResult};
 use crate::print::{blocking, save_path};
 use chrono::NaiveDate;
-use classbook_core::{Report, ReportName, ReportQuery};
+use classbook_core::{Dashboard, Report, ReportName, ReportQuery, StaffRef};
 use classbook_exchange::ExportFormat;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -105,6 +105,21 @@ pub async fn report_save(
         Ok(ReportSaved { path: written.display().to_string(), rows: report.rows.len() })
     })
     .await
+}
+
+/// The school's teachers, for the reports' choice of a teacher.
+#[tauri::command]
+pub async fn report_teachers(desk: Desktop<'_>) -> UiResult<Vec<StaffRef>> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.as_user(|journal, session| journal.report_teachers(session))).await
+}
+
+/// The deputy head's dashboard: the problems of the week that holds `day`
+/// (this week without one), each linking to its journal page.
+#[tauri::command]
+pub async fn dashboard(desk: Desktop<'_>, day: Option<NaiveDate>) -> UiResult<Dashboard> {
+    let desk = Arc::clone(&desk);
+    blocking(move || desk.as_user(|journal, session| journal.dashboard(session, day))).await
 }
 
 /// The report and the journal's today, read under the lock.

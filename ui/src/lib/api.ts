@@ -335,7 +335,7 @@ export interface RejectedEntry {
 }
 
 /** Printing (src-tauri/src/print.rs). */
-export type PrintKind = "journal" | "summary" | "report_cards" | "parent";
+export type PrintKind = "journal" | "summary" | "report_cards" | "parent" | "letter" | "class_report";
 export interface PrintRequest {
   kind: PrintKind;
   class_id: Uuid;
@@ -401,6 +401,40 @@ export interface Report {
   totals: ReportValue[] | null;
 }
 export type ReportFormat = "xlsx" | "csv" | "json" | "pdf";
+/** The journal page a report row or a dashboard item is about. */
+export type PageLink = NonNullable<ReportRow["link"]>;
+/** The deputy head's dashboard of a week (classbook-core's reports/dashboard.rs). */
+export interface DashboardItem {
+  page: string;
+  teacher: string;
+  detail: string;
+  count: number;
+  link: PageLink | null;
+}
+export interface DashboardSection {
+  code: string;
+  title: string;
+  /** The report that shows the section in full, and its dates. */
+  report: string;
+  report_from: string;
+  report_to: string;
+  items: DashboardItem[];
+}
+export interface Dashboard {
+  from: string;
+  to: string;
+  title: string;
+  sections: DashboardSection[];
+}
+/** The school's deadlines for entries (the timeliness report). */
+export interface Deadlines {
+  attendance_minutes: number;
+  marks_same_day: boolean;
+  test_days: number;
+  essay_days: number;
+  /** "15:30". */
+  homework_by: string;
+}
 export interface ReportSaved {
   path: string;
   rows: number;
@@ -587,6 +621,10 @@ export const api = {
   printStudents: (classId: Uuid) => call<PrintStudent[]>("print_students", { classId }),
   printPreview: (request: PrintRequest) => call<PrintPreview>("print_preview", { request }),
   printSave: (request: PrintRequest, path: string) => call<PrintSaved>("print_save", { request, path }),
+  reportTeachers: () => call<StaffRef[]>("report_teachers"),
+  dashboard: (day: string | null) => call<Dashboard>("dashboard", { day }),
+  deadlines: () => call<Deadlines>("deadlines"),
+  setDeadlines: (deadlines: Deadlines) => call<void>("set_deadlines", { deadlines }),
   reportNames: () => call<ReportInfo[]>("report_names"),
   reportRun: (name: string, query: ReportQuery) => call<Report>("report_run", { name, query }),
   reportSave: (name: string, query: ReportQuery, format: ReportFormat, path: string) =>
