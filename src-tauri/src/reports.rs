@@ -64,7 +64,7 @@ pub fn report_names() -> Vec<ReportInfo> {
             code: name.code(),
             title: name.title(),
             one_class: name.about_one_class(),
-            one_student: name == ReportName::StudentAverage,
+            one_student: name.about_one_student(),
         })
         .collect()
 }

@@ -353,3 +353,22 @@ fn subgroup_lessons_count_for_their_members_and_marks_stay_the_students() {
     assert_eq!(row.cells[0], text("Алексеев Б. П."));
     assert_eq!(row.link.as_ref().unwrap().group_id, Some(group));
 }
+
+#[test]
+fn a_students_marks_and_attendance_by_subject() {
+    let mut school = school();
+    let ct = school.login("kuznetsova");
+    // Белова in 1–8 October: «3», «2» (КР, weight 2) → 2.33, forecast «2»;
+    // «ну» on 2.10 (excused), «оп» on 8.10 (lateness, not a missed lesson).
+    let q = ReportQuery { student_id: Some(school.students[1]), ..october(&school) };
+    let report = school.journal.report(&ct, ReportName::StudentRecord, &q).unwrap();
+    let row = &cells(&report)[0];
+    assert_eq!(row[..3], [text("Математика"), text("3 2"), n(2)]);
+    assert!((number(&row[3]) - 2.33).abs() < 1e-9, "{row:?}");
+    assert_eq!(row[4..], [n(2), n(1), n(1)]);
+    assert_eq!(report.totals.as_ref().unwrap()[5..], [n(1), n(1)]);
+    assert_eq!(report.subtitle, "Белова Вера Петрович, 5А класс, с 01.10.2025 по 08.10.2025; опозданий: 1");
+    // A student is needed.
+    let err = school.journal.report(&ct, ReportName::StudentRecord, &october(&school)).unwrap_err();
+    assert!(err.to_string().contains("укажите ученика"), "{err}");
+}

@@ -123,14 +123,14 @@ const SCHOOL_FINALS: &str = "WITH last AS (
     ORDER BY c.grade, c.letter, c.id, r.student_id";
 
 /// The dates a report covers, and the period when it was asked for one.
-struct Span {
-    from: NaiveDate,
-    to: NaiveDate,
-    period: Option<PeriodInfo>,
+pub(super) struct Span {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub period: Option<PeriodInfo>,
 }
 
 impl Span {
-    fn label(&self) -> String {
+    pub(super) fn label(&self) -> String {
         match &self.period {
             Some(p) if p.starts_on == self.from && p.ends_on == self.to => p.title.clone(),
             _ => format!("с {} по {}", self.from.format("%d.%m.%Y"), self.to.format("%d.%m.%Y")),
@@ -146,7 +146,7 @@ fn period_span(journal: &Journal, query: &ReportQuery, name: ReportName) -> Resu
 
 /// A report over dates: `from`/`to`, each defaulting to the period's bounds
 /// when a period is given; without a period both dates are needed.
-fn date_span(journal: &Journal, query: &ReportQuery, name: ReportName) -> Result<Span> {
+pub(super) fn date_span(journal: &Journal, query: &ReportQuery, name: ReportName) -> Result<Span> {
     let period = query.period_id.map(|p| period_info(journal.conn(), p)).transpose()?;
     let from = query.from.or(period.as_ref().map(|p| p.starts_on));
     let to = query.to.or(period.as_ref().map(|p| p.ends_on));

@@ -18,6 +18,7 @@ mod journal_keeping;
 mod movement;
 mod program;
 mod school;
+mod student;
 mod substitutions;
 mod timeliness;
 
@@ -71,6 +72,8 @@ pub enum ReportName {
     Unsatisfactory,
     /// Предупреждения по прогнозу итоговых отметок.
     Forecast,
+    /// Успеваемость и посещаемость ученика: marks, average, absences per subject.
+    StudentRecord,
 }
 
 impl ReportName {
@@ -93,6 +96,7 @@ impl ReportName {
         ReportName::MissedTopics,
         ReportName::Unsatisfactory,
         ReportName::Forecast,
+        ReportName::StudentRecord,
     ];
 
     /// The name on the command line.
@@ -116,6 +120,7 @@ impl ReportName {
             ReportName::MissedTopics => "missed-topics",
             ReportName::Unsatisfactory => "unsatisfactory",
             ReportName::Forecast => "forecast",
+            ReportName::StudentRecord => "student-record",
         }
     }
 
@@ -140,6 +145,7 @@ impl ReportName {
             ReportName::MissedTopics => "Пропущенные уроки с темами",
             ReportName::Unsatisfactory => "Неудовлетворительные отметки с темами",
             ReportName::Forecast => "Предупреждения по прогнозу итоговых отметок",
+            ReportName::StudentRecord => "Успеваемость и посещаемость ученика",
         }
     }
 
@@ -156,7 +162,13 @@ impl ReportName {
                 | ReportName::MissedTopics
                 | ReportName::Unsatisfactory
                 | ReportName::Forecast
+                | ReportName::StudentRecord
         )
+    }
+
+    /// Is this report about one student of the class (it needs `student_id`)?
+    pub fn about_one_student(self) -> bool {
+        matches!(self, ReportName::StudentAverage | ReportName::StudentRecord)
     }
 
     pub fn parse(code: &str) -> Option<ReportName> {
@@ -310,6 +322,7 @@ impl Journal {
             ReportName::MissedTopics => class::missed_topics(self, session, query),
             ReportName::Unsatisfactory => class::unsatisfactory(self, session, query),
             ReportName::Forecast => class::forecast(self, session, query),
+            ReportName::StudentRecord => student::record(self, session, query),
         }
     }
 
