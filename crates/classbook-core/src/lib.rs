@@ -8,6 +8,7 @@ mod admin;
 mod admission;
 mod apply;
 mod archive_register;
+mod backup_schedule;
 mod backups;
 mod bulk;
 mod cache;
@@ -40,6 +41,7 @@ mod workplace;
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
 pub use admin::ImportOp;
 pub use archive_register::{ArchiveRecord, NewArchiveRecord};
+pub use backup_schedule::BackupSchedule;
 pub use backups::BackupRecord;
 pub use book::{
     BookFinal, BookParent, BookSection, BookStudent, ClassBook, ClassMovement, ClassPeriod, PeriodStudent,

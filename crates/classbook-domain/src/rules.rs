@@ -117,6 +117,8 @@ pub enum Action {
     ManageAccounts,
     ClosePeriod,
     VoidOps,
+    /// Make, schedule and restore backups of the journal on this PC.
+    KeepBackups,
     /// Produce lessons from the timetable, record substitutions, transfers, cancellations.
     PlanLessons,
     RecordMovement,
@@ -275,6 +277,13 @@ pub fn check(actor: &Actor, action: &Action, today: NaiveDate, policy: Policy) -
                 forbidden("выполнять это действие администратора")
             }
         }
+        Action::KeepBackups => {
+            if any(&[Role::Admin]) {
+                Ok(())
+            } else {
+                forbidden("делать и восстанавливать резервные копии журнала")
+            }
+        }
         Action::PlanLessons => {
             if any(&[Role::Admin, Role::Deputy]) {
                 Ok(())
@@ -381,6 +390,7 @@ mod tests {
             ("accounts", Action::ManageAccounts, &[Admin]),
             ("close period", Action::ClosePeriod, &[Admin]),
             ("void ops", Action::VoidOps, &[Admin]),
+            ("backups", Action::KeepBackups, &[Admin]),
             ("timetable", Action::PlanLessons, &[Admin, Deputy]),
             ("movement", Action::RecordMovement, &[Admin, Secretary]),
             (
