@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Renews the example pages of docs/print/: prints the demo school's 5А (the
 # yearly journal, the summary sheet, a week's printout for one student's
-# parents, a report card) with the release CLI and renders chosen pages with
+# parents, a report card, a letter to parents and the class teacher's report
+# for the 3rd quarter) with the release CLI and renders chosen pages with
 # pdftoppm. Run it after changing a layout, look at the pictures, commit them.
 #
 #   scripts/print-examples.sh            # into docs/print (PDFs kept in a temp dir)
@@ -28,6 +29,8 @@ rm -f "$OUT"/*.png
 "$BIN" --db "$WORK/demo.db" print parent --class 5А --student "Котова Валерия" --from 11.05.2026 --to 17.05.2026 \
     --out "$WORK/parent.pdf"
 "$BIN" --db "$WORK/demo.db" print report-card --class 5А --student "Котова Валерия" --out "$WORK/report-card.pdf"
+"$BIN" --db "$WORK/demo.db" print letter --class 5А --student "Котова Валерия" --period 3 --out "$WORK/letter.pdf"
+"$BIN" --db "$WORK/demo.db" print class-report --class 5А --period 3 --out "$WORK/class-report.pdf"
 
 # page NAME PDF PAGE: docs/print/NAME.png at 80 dpi
 page() {
@@ -50,5 +53,7 @@ page journal-07-binding-certificate "$WORK/journal.pdf" "$last"
 page summary-sheet "$WORK/summary.pdf" 1
 page parent-printout "$WORK/parent.pdf" 1
 page report-card "$WORK/report-card.pdf" 1
+page parent-letter "$WORK/letter.pdf" 1
+page class-teacher-report "$WORK/class-report.pdf" 1
 log "pages of a $last-page journal of 5А are in docs/print:"
 ls -1 "$OUT"

@@ -179,8 +179,17 @@ fn slip(page: &mut Page, record: &StudentRecord, span: &str) {
     let text = format!("С информационным письмом о результатах обучения {} {span} ознакомлен(а).", whose(record));
     y += page.paragraph(MARGIN, y, w, 9.0, false, &text) + 2.0;
     page.text(MARGIN, y + 4.0, 10.0, false, format!("Ученик (ученица): {}", record.full_name));
-    signature(page, y + 13.0, "Родитель (законный представитель)", "");
-    page.text(MARGIN, y + 22.0, 10.0, false, "Дата: «____» ______________ 20____ г.");
+    // The label is longer than `signature`'s column: the lines follow it.
+    let label = "Родитель (законный представитель):";
+    let x = MARGIN + FONTS.width(label, 10.0, false) + 3.0;
+    page.text(MARGIN, y + 13.0, 10.0, false, label);
+    page.line(x, y + 14.0, x + 40.0, y + 14.0, 0.5);
+    page.text(x + 41.0, y + 13.0, 10.0, false, "/");
+    page.line(x + 44.0, y + 14.0, x + 94.0, y + 14.0, 0.5);
+    page.text(x + 95.0, y + 13.0, 10.0, false, "/");
+    page.text(x, y + 17.5, 6.5, false, "подпись");
+    page.text(x + 44.0, y + 17.5, 6.5, false, "расшифровка подписи");
+    page.text(MARGIN, y + 25.0, 10.0, false, "Дата: «____» ______________ 20____ г.");
 }
 
 /// A paragraph from `top` of the last page, indented by `indent`, on a new
