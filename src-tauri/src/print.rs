@@ -1,6 +1,7 @@
 //! The «Печать» screen's commands: a document of a class (the journal for
 //! binding, for the year or one period; the summary sheet of finals; report
-//! cards; printouts for parents over dates) previewed as pictures of its
+//! cards; printouts for parents over dates; letters to parents and the class
+//! teacher's report for a period) previewed as pictures of its
 //! first pages and saved as a PDF where the user says.
 //!
 //! The journal is read under its lock (`class_book`, `student_record`, which
@@ -11,7 +12,7 @@ use crate::desk::Desk;
 use crate::error::{UiError, UiResult};
 use chrono::NaiveDate;
 use classbook_core::{ClassBook, ClassRef, StudentRecord};
-use classbook_print::Document;
+use classbook_print::{Document, Letter};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,6 +35,11 @@ pub enum PrintKind {
     ReportCards,
     /// Printouts for parents over `from`…`to`: the chosen student's, or every student's.
     Parent,
+    /// Information letters to parents for `period_id` (or `from`…`to`): the
+    /// chosen student's, or every student's.
+    Letter,
+    /// The class teacher's report of the class for `period_id`.
+    ClassReport,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -151,6 +157,11 @@ enum Source {
 }
 
 fn lay_out(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
+    match request.kind {
+        PrintKind::Letter => return letters(desk, request),
+        PrintKind::ClassReport => return class_report(desk, request),
+        _ => {}
+    }
     let dates = match (request.kind, request.from, request.to) {
         (PrintKind::Parent, Some(from), Some(to)) => Some((from, to)),
         (PrintKind::Parent, _, _) => {
@@ -162,7 +173,7 @@ fn lay_out(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
         let today = journal.today()?;
         let period = match request.kind {
             PrintKind::Journal => request.period_id,
-            PrintKind::Summary | PrintKind::ReportCards => None,
+            PrintKind::Summary | PrintKind::ReportCards | PrintKind::Letter | PrintKind::ClassReport => None,
             PrintKind::Parent => match request.to {
                 Some(to) => journal.period_of(to)?,
                 None => None,
@@ -230,6 +241,69 @@ fn lay_out(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
                 file_name: format!("Сведения для родителей {who} {dates}.pdf"),
             }
         }
+    })
+}
+
+/// Letters to parents: for the period (its dates and finals), or for the
+/// dates with the finals of the period the last day is in.
+fn letters(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
+    // What the user must fix comes back as the inner error, the journal's refusals as the outer.
+    let (school, letters, today) = desk.as_user(|journal, session| {
+        let today = journal.today()?;
+        let chosen = match request.period_id {
+            Some(id) => journal.periods()?.into_iter().find(|p| p.id == id),
+            None => None,
+        };
+        let (from, to, period, title) = match (chosen, request.from, request.to) {
+            (Some(info), _, _) => (info.starts_on, info.ends_on, Some(info.id), Some(info.title)),
+            (None, Some(from), Some(to)) if request.period_id.is_none() => (from, to, journal.period_of(to)?, None),
+            _ => return Ok(Err(UiError::new("invalid", "Выберите период, за который нужно письмо."))),
+        };
+        let book = journal.class_book(session, request.class_id, period)?;
+        let students = match students_of(&book, request.student_id) {
+            Ok(students) => students,
+            Err(e) => return Ok(Err(e)),
+        };
+        let letters = students
+            .into_iter()
+            .map(|id| {
+                let record = journal.student_record(session, id, from, to)?;
+                let finals = match period {
+                    Some(p) => journal.student_finals(session, id, p)?,
+                    None => Vec::new(),
+                };
+                Ok(Letter { record, period: title.clone(), finals })
+            })
+            .collect::<classbook_core::Result<Vec<_>>>()?;
+        Ok(Ok((book.school_name, letters, today)))
+    })??;
+    let who = match letters.as_slice() {
+        [one] => one.record.full_name.clone(),
+        _ => letters.first().map(|l| l.record.class_name.clone()).unwrap_or_default(),
+    };
+    let span = match letters.first() {
+        Some(Letter { period: Some(p), .. }) => p.clone(),
+        Some(l) => format!("{}–{}", l.record.from.format("%d.%m.%Y"), l.record.to.format("%d.%m.%Y")),
+        None => String::new(),
+    };
+    Ok(Printed {
+        document: classbook_print::parent_letters(&school, &letters, today),
+        sheets: None,
+        file_name: format!("Письмо родителям {who} {span}.pdf"),
+    })
+}
+
+/// The class teacher's report of the class for the period.
+fn class_report(desk: &Desk, request: &PrintRequest) -> UiResult<Printed> {
+    let Some(period) = request.period_id else {
+        return Err(UiError::new("invalid", "Укажите период, за который нужен отчёт."));
+    };
+    let (report, today) = desk
+        .as_user(|journal, session| Ok((journal.class_period(session, request.class_id, period)?, journal.today()?)))?;
+    Ok(Printed {
+        document: classbook_print::class_report(&report, today),
+        sheets: None,
+        file_name: format!("Отчёт классного руководителя {} {}.pdf", report.class_name, report.period.title),
     })
 }
 
