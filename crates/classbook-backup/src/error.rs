@@ -77,6 +77,15 @@ pub enum BackupError {
     #[error("Журнал «{path}» повреждён ({detail}): копия с него не делается. Восстановите журнал из прошлой копии.")]
     JournalBroken { path: PathBuf, detail: String },
 
+    #[error(
+        "Ключ резервных копий на этом ПК задан для другой школы, а журнал «{path}» — школы {school}: задайте \
+         ключ заново командой classbook backup key."
+    )]
+    KeyOfOtherSchool { path: PathBuf, school: String },
+
+    #[error("Снимок журнала «{path}» не удалось сделать за {seconds} с: журнал занят. Повторите позже.")]
+    Busy { path: PathBuf, seconds: u64 },
+
     #[error("Журнал «{path}» пуст: копировать нечего.")]
     EmptyJournal { path: PathBuf },
 
@@ -115,6 +124,8 @@ impl BackupError {
             BackupError::ForeignSigner { .. } => "foreign_signer",
             BackupError::OtherSchool { .. } => "other_school",
             BackupError::JournalBroken { .. } => "journal_broken",
+            BackupError::KeyOfOtherSchool { .. } => "key_of_other_school",
+            BackupError::Busy { .. } => "busy",
             BackupError::EmptyJournal { .. } => "empty_journal",
             BackupError::WeakPassphrase { .. } => "weak_passphrase",
             BackupError::NoKeyring(_) => "no_keyring",

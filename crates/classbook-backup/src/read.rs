@@ -164,9 +164,10 @@ fn check(
 }
 
 fn read_io(path: &Path, source: std::io::Error) -> BackupError {
-    // A file that ends early is one whose length the signed manifest contradicts.
+    // The trailer was read whole (`read_layout`): data that ends before a
+    // chunk does is a damaged length field, not a cut file.
     if source.kind() == std::io::ErrorKind::UnexpectedEof {
-        return BackupError::Truncated { path: path.to_owned() };
+        return corrupt(path, "длины частей данных не сходятся с описью");
     }
     BackupError::Io { what: "прочитать копию", path: path.to_owned(), source }
 }

@@ -6,8 +6,9 @@
 //! connection: in WAL mode the read transaction of that step sees one commit
 //! and never blocks the writer. The copy goes into an in-memory database
 //! (no temporary file to write, sync and delete; measured faster than
-//! `VACUUM INTO`, docs/BENCHMARKS.md), from which the counts and op-log head
-//! of the manifest are read, so they describe exactly the copied image.
+//! `VACUUM INTO`, docs/BENCHMARKS.md). The read transaction stays open for
+//! `check`, so the quick_check, counts and op-log heads of the manifest are
+//! of exactly the copied commit.
 
 use crate::error::{BackupError, Result};
 use crate::format::{DeviceHead, OpLogHead};
@@ -16,10 +17,15 @@ use rusqlite::{Connection, MAIN_DB, OpenFlags, OptionalExtension};
 use std::path::Path;
 use uuid::Uuid;
 
-/// The in-memory copy and what the manifest says of it.
+/// How long a snapshot waits for a lock another connection holds.
+const BUSY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The in-memory copy, and the read transaction on the journal it was
+/// copied in (still open: its checks and counts read the same commit).
 pub struct Snapshot {
+    pub source: Connection,
     pub conn: Connection,
-    pub facts: Facts,
+    pub school_id: Uuid,
 }
 
 #[derive(Clone, Debug)]
@@ -33,7 +39,7 @@ pub struct Facts {
     pub counts: Stats,
 }
 
-/// Copy the journal at `path` in one step into memory and check it.
+/// Copy the journal at `path` in one step into memory.
 pub fn take(path: &Path) -> Result<Snapshot> {
     if !path.is_file() {
         return Err(BackupError::Io {
@@ -44,26 +50,28 @@ pub fn take(path: &Path) -> Result<Snapshot> {
     }
     let source = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     source.busy_timeout(std::time::Duration::from_secs(10))?;
+    // One read transaction for the copy and everything the manifest says
+    // of it: the backup step reuses a transaction its source already has.
+    source.execute_batch("BEGIN")?;
+    let Some((school_id, _)) = school_identity(&source)? else {
+        return Err(BackupError::EmptyJournal { path: path.to_owned() });
+    };
     let mut conn = Connection::open_in_memory()?;
     {
         let backup = rusqlite::backup::Backup::new(&source, &mut conn)?;
-        // -1: every page in one step, under one read transaction.
+        // -1: every page in one step.
+        let started = std::time::Instant::now();
         loop {
             match backup.step(-1)? {
                 rusqlite::backup::StepResult::Done => break,
-                // Busy/Locked: the writer holds a lock a moment (a checkpoint
-                // resetting the WAL); the step starts over, still as one step.
-                _ => std::thread::sleep(std::time::Duration::from_millis(20)),
+                // Busy/Locked: another connection holds a lock a moment (a
+                // checkpoint resetting the WAL); the step starts over, still whole.
+                _ if started.elapsed() < BUSY_FOR => std::thread::sleep(std::time::Duration::from_millis(20)),
+                _ => return Err(BackupError::Busy { path: path.to_owned(), seconds: BUSY_FOR.as_secs() }),
             }
         }
     }
-    drop(source);
-    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-    if check != "ok" {
-        return Err(BackupError::JournalBroken { path: path.to_owned(), detail: check });
-    }
-    let facts = facts(&conn, path)?;
-    Ok(Snapshot { conn, facts })
+    Ok(Snapshot { source, conn, school_id })
 }
 
 impl Snapshot {
@@ -71,6 +79,20 @@ impl Snapshot {
     pub fn image(&self) -> Result<rusqlite::serialize::Data<'_>> {
         Ok(self.conn.serialize(MAIN_DB)?)
     }
+}
+
+/// `PRAGMA quick_check` and the manifest's facts, read in the snapshot's
+/// transaction on the journal (the very pages the copy holds), so they can
+/// run on another thread while the copy is compressed and written; the
+/// image's SHA-256 then ties the copy to them.
+pub fn check(source: Connection, path: &Path) -> Result<Facts> {
+    let check: String = source.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(BackupError::JournalBroken { path: path.to_owned(), detail: check });
+    }
+    let facts = facts(&source, path)?;
+    source.execute_batch("COMMIT")?;
+    Ok(facts)
 }
 
 fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
@@ -98,8 +120,16 @@ fn facts(conn: &Connection, path: &Path) -> Result<Facts> {
         .optional()?
         .and_then(|id| id.parse().ok());
     let schema_version = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    // SQLite returns the row of the MAX with a bare column: each device's head.
-    let mut stmt = conn.prepare("SELECT device, MAX(device_seq), hash FROM op GROUP BY device ORDER BY device")?;
+    // Each device's head: this PC's last op by its place (seq = device_seq
+    // below 2^32), the others' through the chain index of ops from elsewhere
+    // (its heads from the covering index, then one lookup each) — no scan of the log.
+    let mut stmt = conn.prepare(
+        "SELECT device, device_seq, hash FROM op WHERE seq = (SELECT MAX(seq) FROM op WHERE seq < 4294967296)
+         UNION ALL
+         SELECT o.device, o.device_seq, o.hash FROM
+           (SELECT device AS d, MAX(device_seq) AS s FROM op WHERE seq >= 4294967296 GROUP BY device) h
+           JOIN op o ON o.device = h.d AND o.device_seq = h.s AND o.seq >= 4294967296",
+    )?;
     let devices = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Vec<u8>>(2)?)))?
         .map(|row| {
@@ -107,6 +137,8 @@ fn facts(conn: &Connection, path: &Path) -> Result<Facts> {
             Ok(DeviceHead { device: device.parse().unwrap_or_default(), seq: seq as u64, hash: hex::encode(hash) })
         })
         .collect::<Result<Vec<_>>>()?;
+    let mut devices = devices;
+    devices.sort_by_key(|d| d.device);
     let counts = Stats::of_connection(conn)?;
     Ok(Facts {
         school_id,

@@ -101,24 +101,32 @@ pub fn backup(
 ) -> Result<BackupDone> {
     check_destination(dest)?;
     progress(Progress { stage: Stage::Snapshot, done: 0, total: 1 });
-    let snapshot = snapshot::take(journal)?;
-    let facts = &snapshot.facts;
-    if key.params() != &keys::KdfParams::for_school(facts.school_id) {
-        return Err(BackupError::BadPath {
-            path: journal.to_owned(),
-            reason: "ключ резервных копий задан для другой школы — задайте его заново (classbook backup key)".into(),
-        });
+    let snapshot::Snapshot { source, conn, school_id: school } = snapshot::take(journal)?;
+    if key.params() != &keys::KdfParams::for_school(school) {
+        return Err(BackupError::KeyOfOtherSchool { path: journal.to_owned(), school: school.to_string() });
     }
-    let image = snapshot.image()?;
+    let image = conn.serialize(rusqlite::MAIN_DB)?;
+    let image: &[u8] = &image;
     progress(Progress { stage: Stage::Snapshot, done: 1, total: 1 });
 
     let now = options.now.unwrap_or_else(Utc::now);
-    let (name, final_path) = free_name(dest, facts.school_id, now);
+    let (name, final_path) = free_name(dest, school, now);
     let partial = dest.join(format!(".{name}.partial"));
     let written = Arc::new(AtomicU64::new(0));
-    let result = (|| {
+    let result = std::thread::scope(|scope| {
+        // The quick_check, the manifest's counts and the image's SHA-256 on
+        // the other core while this one compresses and writes (2 cores:
+        // together they took as long as zstd; docs/BENCHMARKS.md «Backups»).
+        // Nothing gets its final name before they are in.
+        let checker = scope.spawn(move || -> Result<(snapshot::Facts, String)> {
+            let facts = snapshot::check(source, journal)?;
+            Ok((facts, hex::encode(Sha256::digest(image))))
+        });
+        let payload = write_payload(&partial, dest, image, school, key, options, &written, progress);
+        let checked = checker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (facts, db_sha256) = checked?;
         let (file_sha256, file_bytes, manifest) =
-            write_partial(&partial, dest, &image, facts, key, options, now, &written, progress)?;
+            write_trailer(payload?, &partial, dest, image.len() as u64, &facts, db_sha256, key, now, &written)?;
         read_back(
             &partial,
             dest,
@@ -132,7 +140,7 @@ pub fn backup(
             .map_err(|e| write_error(dest, "переименовать копию", &final_path, e, 0))?;
         sync_dir(dest).map_err(|e| write_error(dest, "записать папку", dest, e, 0))?;
         Ok((file_sha256, file_bytes, manifest))
-    })();
+    });
     let (file_sha256, file_bytes, manifest) = match result {
         Ok(done) => done,
         Err(error) => {
@@ -140,7 +148,7 @@ pub fn backup(
             return Err(error);
         }
     };
-    let removed = retention(dest, facts.school_id, &final_path, options.keep.max(1));
+    let removed = retention(dest, school, &final_path, options.keep.max(1));
     Ok(BackupDone { path: final_path, manifest, file_sha256, file_bytes, removed })
 }
 
@@ -221,25 +229,26 @@ impl Write for ChunkSealer {
     }
 }
 
+/// What the copy will need, from how far it has come (for «нужно около N МБ»).
+fn need(written: &AtomicU64, done: u64, total: u64) -> u64 {
+    let so_far = written.load(Ordering::Relaxed);
+    if done == 0 { total / 2 } else { so_far.saturating_mul(total) / done.max(1) }
+}
+
+/// Write the magic, the header and the encrypted chunks into `partial`.
 #[allow(clippy::too_many_arguments)]
-fn write_partial(
+fn write_payload(
     partial: &Path,
     dest: &Path,
     image: &[u8],
-    facts: &snapshot::Facts,
+    school: uuid::Uuid,
     key: &SchoolKey,
     options: &BackupOptions,
-    now: DateTime<Utc>,
     written: &Arc<AtomicU64>,
     progress: &mut dyn FnMut(Progress),
-) -> Result<(String, u64, Manifest)> {
+) -> Result<HashingFile> {
     let total = image.len() as u64;
-    // What the copy will need, from how far it has come (for «нужно около N МБ»).
-    let need = |done: u64| {
-        let so_far = written.load(Ordering::Relaxed);
-        if done == 0 { total / 2 } else { so_far.saturating_mul(total) / done.max(1) }
-    };
-    let io = |e: std::io::Error, done: u64| write_error(dest, "записать копию", partial, e, need(done));
+    let io = |e: std::io::Error, done: u64| write_error(dest, "записать копию", partial, e, need(written, done, total));
 
     let _ = std::fs::remove_file(partial);
     let file = std::fs::OpenOptions::new().write(true).create_new(true).open(partial).map_err(|e| io(e, 0))?;
@@ -252,7 +261,7 @@ fn write_partial(
     let file_key = key.file_key(&file_salt);
     let header = Header {
         format: FORMAT,
-        school_id: facts.school_id,
+        school_id: school,
         kdf: key.params().clone(),
         cipher: "XChaCha20-Poly1305 STREAM-BE32".into(),
         compression: "zstd".into(),
@@ -274,19 +283,32 @@ fn write_partial(
         buf: Vec::with_capacity(CHUNK_SIZE + 16),
     };
     let mut encoder = zstd::stream::write::Encoder::new(sealer, options.zstd_level).map_err(|e| io(e, 0))?;
-    let mut db_sha = Sha256::new();
     let mut done = 0u64;
     for piece in image.chunks(CHUNK_SIZE) {
-        db_sha.update(piece);
         encoder.write_all(piece).map_err(|e| io(e, done))?;
         done += piece.len() as u64;
         progress(Progress { stage: Stage::Write, done, total });
     }
     let sealer = encoder.finish().map_err(|e| io(e, done))?;
-    let mut out = sealer.finish().map_err(|e| io(e, done))?;
+    sealer.finish().map_err(|e| io(e, done))
+}
+
+/// Sign and append the manifest, fsync; the file's (SHA-256, size) and the manifest.
+#[allow(clippy::too_many_arguments)]
+fn write_trailer(
+    mut out: HashingFile,
+    partial: &Path,
+    dest: &Path,
+    db_bytes: u64,
+    facts: &snapshot::Facts,
+    db_sha256: String,
+    key: &SchoolKey,
+    now: DateTime<Utc>,
+    written: &Arc<AtomicU64>,
+) -> Result<(String, u64, Manifest)> {
+    let io = |e: std::io::Error| write_error(dest, "записать копию", partial, e, need(written, db_bytes, db_bytes));
     let payload_sha256 = hex::encode(out.sha.clone().finalize());
     let payload_bytes = written.load(Ordering::Relaxed);
-
     let manifest = Manifest {
         format: FORMAT,
         school_id: facts.school_id,
@@ -298,8 +320,8 @@ fn write_partial(
         schema_version: facts.schema_version,
         op_log: facts.op_log.clone(),
         counts: facts.counts.clone(),
-        db_sha256: hex::encode(db_sha.finalize()),
-        db_bytes: total,
+        db_sha256,
+        db_bytes,
         payload_sha256,
         payload_bytes,
         signer: key.public_hex(),
@@ -308,11 +330,12 @@ fn write_partial(
     let signature = key.sign(&manifest_bytes);
     let trailer = [&manifest_bytes[..], &signature, &(manifest_bytes.len() as u32).to_le_bytes(), END_MAGIC];
     for part in trailer {
-        out.write_all(part).map_err(|e| io(e, total))?;
+        out.write_all(part).map_err(io)?;
     }
-    // VACUUM INTO and plain writes leave the data in the OS cache: without
-    // this fsync a power cut or a pulled stick could keep a name and lose the copy.
-    out.file.sync_all().map_err(|e| io(e, total))?;
+    // Plain writes (like VACUUM INTO's) leave the data in the OS cache:
+    // without this fsync a power cut or a pulled stick could keep a name
+    // and lose the copy.
+    out.file.sync_all().map_err(io)?;
     drop_cache(&out.file);
     let file_bytes = written.load(Ordering::Relaxed);
     Ok((hex::encode(out.sha.finalize()), file_bytes, manifest))

@@ -171,6 +171,15 @@ fn damaged_cut_and_wrongly_opened_copies_fail_with_their_reasons() {
         assert_eq!(code, "corrupt", "{message}");
         assert!(message.starts_with("Копия «") && message.contains("повреждена"), "{message}");
     }
+    // A chunk's length field damaged: not «cut», damaged.
+    let header_len = u32::from_le_bytes(bytes[17..21].try_into().unwrap()) as usize;
+    let mut length = bytes.clone();
+    length[21 + header_len + 2] ^= 0x10;
+    let length = variant("length.cbbackup", &length);
+    for secret in [None, Some(&passphrase)] {
+        let (code, message) = fails(&length, secret);
+        assert_eq!(code, "corrupt", "{message}");
+    }
     // A byte flipped in the signed manifest.
     let mut in_manifest = bytes.clone();
     in_manifest[done.manifest.payload_bytes as usize + 20] ^= 0x01;
