@@ -145,6 +145,26 @@ impl Desk {
         })
     }
 
+    /// Closes the journal, runs `work` on its file (a restore replaces it),
+    /// then opens it again with nobody logged in. The journal's lock is held
+    /// throughout: no command reads a file half restored.
+    pub fn reopen_around<T>(&self, work: impl FnOnce(&Path) -> UiResult<T>) -> UiResult<T> {
+        let mut guard = lock(&self.open);
+        let open = guard.take().ok_or_else(UiError::starting)?;
+        let demo_clock = open.demo_clock;
+        // Dropped before the work: its connection and checkpointer let go of the file.
+        drop(open);
+        let result = work(&self.path);
+        match Journal::open(&self.path) {
+            Ok(journal) => *guard = Some(Open::new(journal, demo_clock)),
+            Err(error) => {
+                self.set_startup(Startup::Failed { message: error.to_string() });
+                return Err(error.into());
+            }
+        }
+        result
+    }
+
     /// Seconds without activity before a session locks: the school's
     /// `lock_minutes` unless `CLASSBOOK_LOCK_SECONDS` overrides it.
     pub fn lock_seconds(&self, journal: &Journal) -> UiResult<u64> {

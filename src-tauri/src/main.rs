@@ -10,6 +10,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod backup;
 mod commands;
 mod desk;
 mod error;
@@ -93,6 +94,7 @@ fn main() {
         .manage(desk)
         .setup(move |app| {
             lighten_web_view(app);
+            backup::start_scheduler(link.clone());
             sync::start(link);
             Ok(())
         })
@@ -161,6 +163,12 @@ fn main() {
             reports::report_save,
             reports::dashboard,
             reports::report_teachers,
+            backup::backup_view,
+            backup::backup_set_passphrase,
+            backup::backup_now,
+            backup::backup_verify,
+            backup::backup_restore,
+            backup::backup_set_schedule,
             import::import_preview,
             import::import_apply,
             import::documents_folder,

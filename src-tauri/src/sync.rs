@@ -152,7 +152,7 @@ async fn round(desk: &Arc<Desk>) {
 }
 
 /// Run `work` on an OS thread of its own (see the module's note on the keyring).
-async fn on_plain_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+pub(crate) async fn on_plain_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
     let (sender, receiver) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let _ = sender.send(work());

@@ -440,6 +440,45 @@ export interface ReportSaved {
   rows: number;
 }
 
+/** Backups (src-tauri/src/backup.rs, classbook-backup). */
+export interface BackupRecord {
+  path: string;
+  created_at: string;
+  sha256: string | null;
+  bytes: number | null;
+  verified: boolean;
+  error: string | null;
+}
+export interface BackupSchedule {
+  enabled: boolean;
+  /** ISO weekdays, Monday = 1. */
+  days: number[];
+  /** "18:00", school time. */
+  time: string;
+  folder: string | null;
+  keep: number;
+}
+export interface BackupView {
+  last_good: BackupRecord | null;
+  last_failure: BackupRecord | null;
+  schedule: BackupSchedule;
+  due: boolean;
+  key_fingerprint: string | null;
+  key_problem: string | null;
+  drives: string[];
+}
+export interface BackupMade {
+  path: string;
+  bytes: number;
+  fingerprint: string;
+}
+export interface BackupChecked {
+  school_name: string;
+  created_at: string;
+  fingerprint: string;
+  checks: string[];
+}
+
 /** Import from spreadsheets (src-tauri/src/import.rs, classbook-exchange). */
 export type ImportKind = "students" | "parents" | "staff" | "ktp";
 export interface ImportRequest {
@@ -629,6 +668,13 @@ export const api = {
   reportRun: (name: string, query: ReportQuery) => call<Report>("report_run", { name, query }),
   reportSave: (name: string, query: ReportQuery, format: ReportFormat, path: string) =>
     call<ReportSaved>("report_save", { name, query, format, path }),
+  backupView: () => call<BackupView>("backup_view"),
+  backupSetPassphrase: (passphrase: string, repeat: string) =>
+    call<string>("backup_set_passphrase", { passphrase, repeat }),
+  backupNow: (folder: string) => call<BackupMade>("backup_now", { folder }),
+  backupVerify: (path: string) => call<BackupChecked>("backup_verify", { path }),
+  backupRestore: (path: string) => call<BackupChecked>("backup_restore", { path }),
+  backupSetSchedule: (schedule: BackupSchedule) => call<void>("backup_set_schedule", { schedule }),
   importPreview: (request: ImportRequest) => call<ImportPreview>("import_preview", { request }),
   importApply: (request: ImportRequest) => call<ImportReport>("import_apply", { request }),
   documentsFolder: () => call<string>("documents_folder"),
