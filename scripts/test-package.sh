@@ -51,10 +51,12 @@ pass "control: $(field Package) $(field Version) $(field Architecture), Section 
 
 dpkg-deb -c "$deb" >"$tmp/contents"
 for path in usr/bin/classbook-desktop usr/bin/classbook usr/bin/classbook-server \
-    usr/share/applications/Classbook.desktop usr/share/icons/hicolor/128x128/apps/classbook-desktop.png; do
+    usr/share/applications/Classbook.desktop usr/share/icons/hicolor/128x128/apps/classbook-desktop.png \
+    usr/share/doc/classbook/examples/systemd/classbook-backup.service \
+    usr/share/doc/classbook/examples/systemd/classbook-backup.timer; do
     grep -Eq "^-.* (\./)?$path\$" "$tmp/contents" || fail "/$path is not in the package"
 done
-pass "contents: the three binaries, the menu entry and the icons"
+pass "contents: the three binaries, the menu entry, the icons and the systemd timer example"
 
 mkdir "$tmp/root"
 dpkg-deb -x "$deb" "$tmp/root"
@@ -122,6 +124,17 @@ run /usr/bin/classbook --db "$tmp/small.db" demo --classes 2 --students 40 >"$tm
 run /usr/bin/classbook --db "$tmp/small.db" stats >"$tmp/stats.out" || fail "classbook stats: $(cat "$tmp/stats.out")"
 grep -q 'Учащихся: 40' "$tmp/stats.out" || fail "classbook stats: $(cat "$tmp/stats.out")"
 pass "/usr/bin/classbook: --version, a small demo school, stats"
+
+# The shipped backup timer example is valid for systemd, with the installed CLI.
+if command -v systemd-analyze >/dev/null 2>&1; then
+    examples=/usr/share/doc/classbook/examples/systemd
+    analyzed="$(systemd-analyze verify "$examples/classbook-backup.service" "$examples/classbook-backup.timer" 2>&1)" \
+        || fail "systemd-analyze verify of the backup timer example: $analyzed"
+    [ -z "$analyzed" ] || fail "systemd-analyze verify of the backup timer example: $analyzed"
+    pass "the backup timer example: systemd-analyze verify has nothing to say"
+else
+    log "systemd-analyze not found: the backup timer example is not verified"
+fi
 
 # The sync server answers its health check on loopback (bash's /dev/tcp: no
 # HTTP client needed) and stops on SIGTERM.
