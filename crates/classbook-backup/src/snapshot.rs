@@ -56,7 +56,7 @@ pub fn take(path: &Path) -> Result<Snapshot> {
     let Some((school_id, _)) = school_identity(&source)? else {
         return Err(BackupError::EmptyJournal { path: path.to_owned() });
     };
-    let mut conn = Connection::open_in_memory()?;
+    let mut conn = memory_database()?;
     {
         let backup = rusqlite::backup::Backup::new(&source, &mut conn)?;
         // -1: every page in one step.
@@ -74,8 +74,37 @@ pub fn take(path: &Path) -> Result<Snapshot> {
     Ok(Snapshot { source, conn, school_id })
 }
 
+/// An in-memory database on SQLite's memdb VFS: serializing it hands out
+/// its own buffer (no second copy of a journal of hundreds of MB, as a
+/// plain `:memory:` database's serialize makes).
+fn memory_database() -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // Without a leading "/" the name is private to this connection.
+    let conn = Connection::open_with_flags("file:classbook-snapshot?vfs=memdb", flags)?;
+    // memdb caps a database at 1 GiB by default; a journal may outgrow that.
+    let mut limit: i64 = i64::MAX;
+    // SAFETY: a file-control call on this open connection's main database,
+    // with a pointer to an i64 as SQLITE_FCNTL_SIZE_LIMIT expects.
+    let rc = unsafe {
+        rusqlite::ffi::sqlite3_file_control(
+            conn.handle(),
+            c"main".as_ptr(),
+            rusqlite::ffi::SQLITE_FCNTL_SIZE_LIMIT,
+            (&mut limit as *mut i64).cast(),
+        )
+    };
+    if rc != rusqlite::ffi::SQLITE_OK {
+        return Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rc), None).into());
+    }
+    Ok(conn)
+}
+
 impl Snapshot {
-    /// The SQLite image of the copy, as a database file holds it.
+    /// The SQLite image of the copy, as a database file holds it (memdb's
+    /// own buffer, not a copy).
     pub fn image(&self) -> Result<rusqlite::serialize::Data<'_>> {
         Ok(self.conn.serialize(MAIN_DB)?)
     }
@@ -149,4 +178,18 @@ fn facts(conn: &Connection, path: &Path) -> Result<Facts> {
         op_log: OpLogHead { ops: counts.ops as u64, devices },
         counts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_snapshot_is_serialized_without_a_copy() {
+        let conn = memory_database().unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);").unwrap();
+        let image = conn.serialize(MAIN_DB).unwrap();
+        assert!(matches!(image, rusqlite::serialize::Data::Shared(_)), "memdb hands out its buffer");
+        assert!(image.starts_with(b"SQLite format 3\0"));
+    }
 }
