@@ -1,8 +1,10 @@
 //! `classbook` — the sysadmin's command-line tool for a Classbook journal
 //! file: the demo school, accounts, counts and integrity, sync with the
 //! school's server, and simulated teachers' work for load and fault tests.
-//! Backups (`backup`, `verify`, `restore`) are in `backup.rs`.
+//! Backups (`backup`, `verify`, `restore`) are in `backup.rs`, the yearly
+//! archive (`archive create | verify | list | register`) in `archive.rs`.
 
+mod archive;
 mod backup;
 mod exchange;
 mod print;
@@ -130,6 +132,12 @@ enum Command {
         #[arg(long)]
         other_school: bool,
     },
+    /// Архив учебного года: журналы, ведомости, таблицы и снимок журнала с подписанной описью
+    /// на двух носителях; проверка архива; архивный реестр
+    Archive {
+        #[command(subcommand)]
+        command: archive::ArchiveCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -178,6 +186,13 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Verify { file, key } = &cli.command {
         return backup::verify(file, key.as_deref());
     }
+    // Checking an archive needs no journal; with --db it is also checked
+    // against that journal's archive register.
+    if let (Command::Archive { command }, None) = (&cli.command, &cli.db)
+        && let Some(outcome) = archive::without_journal(command)
+    {
+        return outcome;
+    }
     let path = match cli.db {
         Some(path) => path,
         None => default_db()?,
@@ -203,6 +218,7 @@ fn run(cli: Cli) -> Result<()> {
             exchange::import(&mut journal, exchange::ImportArgs { kind, file, dry_run, login, order, order_date })
         }
         Command::Export { command } => exchange::export(&mut journal, command),
+        Command::Archive { command } => archive::run(&mut journal, command),
         Command::Backup(_) | Command::Verify { .. } | Command::Restore { .. } => unreachable!("handled above"),
     }
 }
