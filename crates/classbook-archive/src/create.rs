@@ -183,6 +183,13 @@ pub fn create_archive_with(
     Ok(ArchiveDone { name, copies, manifest, manifest_sha256, number, pages, warnings })
 }
 
+/// Whether `session` may archive `year` and the year is closed: what a
+/// screen checks before it asks for the key and the media.
+pub fn check_year(journal: &Journal, session: &Session, year: &str) -> Result<()> {
+    journal.check_makes_archive(session)?;
+    find_year(journal, session, year).map(|_| ())
+}
+
 /// The year named «2025/2026» (or «2025-2026», «2025/26», «2025»), its
 /// periods (all closed) and classes.
 fn find_year(journal: &Journal, session: &Session, wanted: &str) -> Result<Year> {

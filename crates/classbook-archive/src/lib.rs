@@ -13,7 +13,7 @@
 //! `ПРОЧТИТЕ.txt`, `SHA256SUMS`, `manifest.json`, `manifest.sig`.
 //!
 //! What a desktop «Архив» screen calls: `create_archive` (with a progress
-//! callback), `verify_archive` / `verify_registered`, `Journal::archives` and
+//! callback; `check_year` first), `verify_archive` / `verify_registered`, `Journal::archives` and
 //! `register_rows` / `export_register`. Errors are `ArchiveError`, in
 //! Russian, with a stable `code()`. Nothing here runs an async runtime.
 
@@ -24,7 +24,7 @@ pub mod manifest;
 mod register;
 mod verify;
 
-pub use create::{ARCHIVE_COPY, ArchiveDone, ArchiveOptions, create_archive, create_archive_with, slug};
+pub use create::{ARCHIVE_COPY, ArchiveDone, ArchiveOptions, check_year, create_archive, create_archive_with, slug};
 pub use error::{ArchiveError, Result};
 pub use manifest::{FileEntry, FileKind, Manifest};
 pub use register::{REGISTER_COLUMNS, export_register, register_rows};

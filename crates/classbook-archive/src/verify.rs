@@ -173,8 +173,8 @@ fn check(
     }
     if problems.is_empty() {
         checks.push(format!(
-            "все {} файлов описи на месте, размер и SHA-256 каждого совпадают ({:.1} МБ); лишних файлов нет",
-            manifest.files.len(),
+            "все {} описи на месте, размер и SHA-256 каждого совпадают ({:.1} МБ); лишних файлов нет",
+            files(manifest.files.len()),
             total as f64 / 1e6
         ));
     }
@@ -208,4 +208,14 @@ fn check(
         1 => Err(problems.remove(0)),
         _ => Err(ArchiveError::Damaged { problems }),
     }
+}
+
+/// «1 файл», «3 файла», «94 файла», «25 файлов».
+fn files(n: usize) -> String {
+    let word = match (n % 10, n % 100) {
+        (1, m) if m != 11 => "файл",
+        (2..=4, m) if !(12..=14).contains(&m) => "файла",
+        _ => "файлов",
+    };
+    format!("{n} {word}")
 }
