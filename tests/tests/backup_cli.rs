@@ -1,9 +1,10 @@
 //! `classbook backup`, `verify`, `restore` on a real demo journal: the real
 //! binary, its exit codes and its Russian messages; the school's key set once
 //! in a real Secret Service (gnome-keyring on a private bus) and used by
-//! later backups without the passphrase.
+//! later backups without the passphrase; a PC of a school on a server,
+//! restored from its backup, gets back by sync what it had sent since.
 
-use classbook_tests::sync::Keyring;
+use classbook_tests::sync::{Keyring, Pc, Round, Server};
 use classbook_tests::{classbook, stderr, stdout};
 use std::path::Path;
 
@@ -150,4 +151,35 @@ fn the_school_key_kept_in_the_keyring_serves_later_backups() {
     let out = classbook(&db, &["backup", "--to", dir.path().to_str().unwrap()], &no_keyring);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("classbook backup key"), "{}", stderr(&out));
+}
+
+/// A PC restored from its backup (`classbook restore`) syncs as usual and
+/// loses nothing the server has: the entries made after the copy come back.
+#[test]
+fn a_pc_restored_from_its_backup_gets_back_by_sync_what_the_server_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = Keyring::start();
+    let server = Server::start(&dir.path().join("server"));
+    let a = Pc::new("A", dir.path().join("a.db"), &keyring).with_env("CLASSBOOK_BACKUP_PASSPHRASE", PHRASE);
+    a.demo();
+    a.register_ok(&server.url());
+    a.sync_ok();
+    let usb = dir.path().join("usb");
+    std::fs::create_dir(&usb).unwrap();
+    a.ok(&["backup", "--to", usb.to_str().unwrap()]);
+    let copy = copies(&usb).pop().unwrap();
+
+    let teacher = a.teachers()[1].clone();
+    let made = a.simulate(&teacher, 60, 9);
+    assert!(made > 0);
+    assert_eq!(a.sync_ok().queued, 0);
+    let before = a.digest();
+
+    let said = a.ok(&["restore", copy.to_str().unwrap()]);
+    assert!(said.contains("Прежний журнал сохранён"), "{said}");
+    assert_ne!(a.digest(), before, "the journal is the copy's again");
+    assert_eq!(a.queued(), 0, "the copy was taken with nothing queued");
+    let round = a.sync_ok();
+    assert_eq!(round, Round { pushed: 0, rejected: 0, pulled: made, queued: 0 }, "the PC's own entries come back");
+    assert_eq!(a.stats_digest(), before);
 }

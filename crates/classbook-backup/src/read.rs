@@ -259,8 +259,9 @@ fn decrypt(
         }
     }
     decoder.flush().map_err(write_io)?;
+    // No fsync: the temporary journal is only read (a restore installs it
+    // through SQLite, whose commit into the journal syncs), then deleted.
     let writer = decoder.into_inner();
-    writer.file.sync_all().map_err(write_io)?;
     Ok((hex::encode(writer.sha.finalize()), writer.bytes))
 }
 
