@@ -65,12 +65,12 @@ fn backup_error(error: BackupError) -> UiError {
 }
 
 /// The school's id (the key's salt and keyring entry) from the journal file.
-fn school(desk: &Desk) -> UiResult<uuid::Uuid> {
+pub(crate) fn school(desk: &Desk) -> UiResult<uuid::Uuid> {
     classbook_backup::school_of(&desk.path).map_err(backup_error)
 }
 
 /// The school key kept on this PC, or what to do without one.
-fn stored_key(school: uuid::Uuid) -> UiResult<SchoolKey> {
+pub(crate) fn stored_key(school: uuid::Uuid) -> UiResult<SchoolKey> {
     keyring_load(school).map_err(backup_error)?.ok_or_else(|| {
         UiError::new(
             "no_backup_key",

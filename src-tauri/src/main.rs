@@ -10,6 +10,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod archive;
 mod backup;
 mod commands;
 mod desk;
@@ -169,6 +170,10 @@ fn main() {
             backup::backup_verify,
             backup::backup_restore,
             backup::backup_set_schedule,
+            archive::archive_view,
+            archive::archive_create,
+            archive::archive_verify,
+            archive::archive_register_save,
             import::import_preview,
             import::import_apply,
             import::documents_folder,

@@ -4,6 +4,7 @@
 //! gets its own small demo school; screenshots of the main screens go to
 //! docs/screenshots/.
 
+mod archive;
 mod backups;
 mod control;
 mod harness;

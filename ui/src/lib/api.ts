@@ -479,6 +479,42 @@ export interface BackupChecked {
   checks: string[];
 }
 
+/** The yearly archive (src-tauri/src/archive.rs, classbook-archive). */
+export interface ArchiveRecord {
+  number: number;
+  year: string;
+  created_at: string;
+  who: string;
+  bundle: string;
+  manifest_sha256: string;
+  signer: string;
+  key_fingerprint: string;
+  files: number;
+  bytes: number;
+  destinations: string[];
+  verified_at: string | null;
+  verified_ok: boolean | null;
+}
+export interface ArchiveView {
+  years: { title: string; closed: boolean }[];
+  register: ArchiveRecord[];
+  drives: string[];
+}
+export interface ArchiveMade {
+  name: string;
+  copies: string[];
+  number: number | null;
+  files: number;
+  pages: number;
+  fingerprint: string;
+  warnings: string[];
+}
+export interface ArchiveChecked {
+  fingerprint: string;
+  register_number: number | null;
+  checks: string[];
+}
+
 /** Import from spreadsheets (src-tauri/src/import.rs, classbook-exchange). */
 export type ImportKind = "students" | "parents" | "staff" | "ktp";
 export interface ImportRequest {
@@ -675,6 +711,10 @@ export const api = {
   backupVerify: (path: string) => call<BackupChecked>("backup_verify", { path }),
   backupRestore: (path: string) => call<BackupChecked>("backup_restore", { path }),
   backupSetSchedule: (schedule: BackupSchedule) => call<void>("backup_set_schedule", { schedule }),
+  archiveView: () => call<ArchiveView>("archive_view"),
+  archiveCreate: (year: string, destinations: string[]) => call<ArchiveMade>("archive_create", { year, destinations }),
+  archiveVerify: (dir: string) => call<ArchiveChecked>("archive_verify", { dir }),
+  archiveRegisterSave: (path: string) => call<string>("archive_register_save", { path }),
   importPreview: (request: ImportRequest) => call<ImportPreview>("import_preview", { request }),
   importApply: (request: ImportRequest) => call<ImportReport>("import_apply", { request }),
   documentsFolder: () => call<string>("documents_folder"),
