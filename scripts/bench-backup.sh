@@ -12,8 +12,8 @@
 #
 # The passphrase comes from CLASSBOOK_BACKUP_PASSPHRASE, so each backup also
 # derives the school's key (argon2id, 64 MiB): a PC whose key is in the
-# keyring (`classbook backup key`) skips that. The argon2 cost is timed alone
-# by `classbook backup` of an empty folder check… see the «Backups» section.
+# keyring (`classbook backup key`) skips that. examples/backup_stages.rs
+# times it alone, and each stage of a backup, a verify and a restore.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"

@@ -2,13 +2,16 @@
 //! school in scripts/bench-backup.sh): the one-step snapshot into memory
 //! against `VACUUM INTO` a file + fsync, SHA-256 of the image, zstd at a few
 //! levels, the STREAM encryption, the school key's argon2id, and the whole
-//! `backup()` as the CLI runs it.
+//! `backup()` as the CLI runs it; then verify and restore, stage by stage.
 //!
 //!   cargo run --release -p classbook-backup --example backup_stages -- JOURNAL DEST_DIR
 
 use chacha20poly1305::aead::stream::EncryptorBE32;
 use chacha20poly1305::{KeyInit, XChaCha20Poly1305};
-use classbook_backup::{BackupOptions, KdfParams, SchoolKey, backup, school_of, snapshot};
+use classbook_backup::{
+    BackupOptions, KdfParams, Progress, RestoreOptions, SchoolKey, Secret, Stage, backup, restore, school_of, snapshot,
+    verify,
+};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -91,5 +94,38 @@ fn main() {
         mb(size, t),
         done.file_bytes as f64 / 1e6
     );
+
+    // Verify and restore, each stage's time from the progress reports.
+    let staged = |what: &str, run: &mut dyn FnMut(&mut dyn FnMut(Progress))| {
+        let start = Instant::now();
+        let mut marks: Vec<(Stage, f64)> = Vec::new();
+        run(&mut |p: Progress| {
+            if marks.last().map(|m| m.0) != Some(p.stage) {
+                marks.push((p.stage, start.elapsed().as_secs_f64()));
+            }
+        });
+        let total = start.elapsed().as_secs_f64();
+        let mut line = format!("{what}: {total:.3} s;");
+        for (i, (stage, at)) in marks.iter().enumerate() {
+            let end = marks.get(i + 1).map_or(total, |m| m.1);
+            line.push_str(&format!(" {stage:?} {:.3} s", end - at));
+        }
+        println!("{line} (before the first report: {:.3} s)", marks.first().map_or(total, |m| m.1));
+    };
+    let secret = Secret::Key(key.clone());
+    staged("verify with the key", &mut |p| {
+        verify(&done.path, Some(&secret), None, p).unwrap();
+    });
+    let target = dest.join("restored.db");
+    std::fs::copy(&journal, &target).unwrap();
+    staged("restore over a copy of the journal", &mut |p| {
+        restore(&target, &done.path, &secret, &RestoreOptions::default(), p).unwrap();
+    });
+    for entry in std::fs::read_dir(&dest).unwrap() {
+        let path = entry.unwrap().path();
+        if path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("restored.db")) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
     let _ = std::fs::remove_file(&done.path);
 }
