@@ -196,8 +196,8 @@ pub(crate) fn read_u32(reader: &mut impl Read) -> std::io::Result<u32> {
     Ok(u32::from_le_bytes(bytes))
 }
 
-/// `classbook-<first 8 of the school id>-<YYYYMMDD-HHMMSS>[-N].cbbackup`:
-/// sorts by time, and retention deletes only names of this shape.
+/// `classbook-<first 8 of the school id>-<YYYYMMDD-HHMMSS, UTC>[-N].cbbackup`:
+/// sorts by time (the same on PCs in any time zone), and retention deletes only names of this shape.
 pub fn file_name(school: Uuid, at: DateTime<Utc>, n: u32) -> String {
     let short = &school.simple().to_string()[..8];
     let time = at.format("%Y%m%d-%H%M%S");

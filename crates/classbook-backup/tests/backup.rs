@@ -411,3 +411,15 @@ fn a_copy_of_another_school_is_refused_unless_asked_for() {
     restore(&ours, &copy.path, &Secret::Key(their_key), &options, &mut no_progress()).unwrap();
     assert_eq!(state(&ours), state(&theirs));
 }
+
+#[test]
+fn a_drive_mounted_under_media_is_listed() {
+    let at = PathBuf::from(format!("/media/classbook-test-{}/USB ДИСК", std::process::id()));
+    assert!(!classbook_backup::removable_drives().contains(&at));
+    let mount = Mount::tmpfs(&at, "size=1m");
+    assert!(classbook_backup::removable_drives().contains(&at), "{:?}", classbook_backup::removable_drives());
+    drop(mount);
+    std::fs::remove_dir(&at).unwrap();
+    std::fs::remove_dir(at.parent().unwrap()).unwrap();
+    assert!(!classbook_backup::removable_drives().contains(&at));
+}
