@@ -16,6 +16,9 @@ use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// Where a run sends its progress.
+type Report<'a> = &'a mut dyn FnMut(Progress);
+
 fn best<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::MAX;
     let mut last = None;
@@ -96,7 +99,7 @@ fn main() {
     );
 
     // Verify and restore, each stage's time from the progress reports.
-    let staged = |what: &str, run: &mut dyn FnMut(&mut dyn FnMut(Progress))| {
+    let staged = |what: &str, run: &mut dyn FnMut(Report<'_>)| {
         let start = Instant::now();
         let mut marks: Vec<(Stage, f64)> = Vec::new();
         run(&mut |p: Progress| {
