@@ -418,3 +418,24 @@ fn a_read_only_or_full_medium_leaves_no_bundle_on_any() {
     let out = Command::new("df").arg("--output=used").arg(&tiny).output().unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).lines().last().unwrap().trim().parse::<u64>().unwrap() < 16);
 }
+
+#[test]
+fn a_medium_pulled_out_mid_copy_leaves_no_bundle_on_the_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = journal(dir.path(), true);
+    let dests = folders(dir.path(), &["usb1", "usb2"]);
+    let session = journal.check_credentials("admin", DEMO_PASSWORD).unwrap();
+    let pulled = dests[1].clone();
+    // The second stick is pulled out while the first copy is being written.
+    let err =
+        create_archive_with(&journal, &session, YEAR, &dests, &key_of(&journal), &options(dir.path()), &mut |p| {
+            if p.stage == Stage::Copy && pulled.exists() {
+                std::fs::remove_dir_all(&pulled).unwrap();
+            }
+        })
+        .unwrap_err();
+    assert_eq!(err.code(), "destination_gone", "{err}");
+    assert!(err.to_string().contains("носитель отключён") && err.to_string().contains("тоже удалены"), "{err}");
+    assert!(entries(&dests[0]).is_empty(), "{:?}", entries(&dests[0]));
+    assert!(journal.archives().unwrap().is_empty());
+}
