@@ -372,3 +372,20 @@ fn a_students_marks_and_attendance_by_subject() {
     let err = school.journal.report(&ct, ReportName::StudentRecord, &october(&school)).unwrap_err();
     assert!(err.to_string().contains("укажите ученика"), "{err}");
 }
+
+#[test]
+fn a_report_card_shows_a_students_finals_per_period() {
+    let mut school = school();
+    let ct = school.login("kuznetsova");
+    // Алексеев's «4» for the 1st quarter; nothing yet for the 2nd and the year.
+    let q = ReportQuery { student_id: Some(school.students[0]), ..Default::default() };
+    let report = school.journal.report(&ct, ReportName::ReportCard, &q).unwrap();
+    let titles: Vec<&str> = report.columns.iter().map(|c| c.title.as_str()).collect();
+    assert_eq!(titles, ["Предмет", "1 четверть", "2 четверть"]);
+    assert_eq!(cells(&report), vec![vec![text("Математика"), text("4"), ReportValue::Empty]]);
+    assert_eq!(report.subtitle, "Алексеев Б. П., 5А");
+    // Белова has no final: an empty card row, not a missing subject.
+    let q = ReportQuery { student_id: Some(school.students[1]), ..Default::default() };
+    let report = school.journal.report(&ct, ReportName::ReportCard, &q).unwrap();
+    assert_eq!(cells(&report), vec![vec![text("Математика"), ReportValue::Empty, ReportValue::Empty]]);
+}

@@ -609,8 +609,20 @@ const STUDENT_CLASS: &str = "SELECT class_id FROM movement
 /// Средний балл ученика и его динамика: per subject the weighted average in
 /// each period of the year, and its change from the first short period with
 /// marks to the last.
-pub fn student_average(journal: &Journal, session: &Session, query: &ReportQuery) -> Result<Report> {
-    let name = ReportName::StudentAverage;
+/// The student a report is about, their class (the query's, else the one
+/// they are in now) and its year's periods; the session must read the class.
+struct OneStudent {
+    student_id: Uuid,
+    class_id: Uuid,
+    class: String,
+    /// «Фамилия И. О.».
+    student: String,
+    periods: Vec<YearPeriod>,
+    first: NaiveDate,
+    last: NaiveDate,
+}
+
+fn one_student(journal: &Journal, session: &Session, query: &ReportQuery, name: ReportName) -> Result<OneStudent> {
     let student_id = query
         .student_id
         .ok_or_else(|| JournalError::invalid(format!("Для отчёта «{}» укажите ученика.", name.title())))?;
@@ -637,6 +649,37 @@ pub fn student_average(journal: &Journal, session: &Session, query: &ReportQuery
     else {
         return Err(JournalError::not_found("У учебного года класса нет учебных периодов."));
     };
+    Ok(OneStudent { student_id, class_id, class, student, periods, first, last })
+}
+
+/// Табель успеваемости: a student's finals per subject in each period of the
+/// year and for the year — the printed report card's table, for export.
+pub fn report_card(journal: &Journal, session: &Session, query: &ReportQuery) -> Result<Report> {
+    let name = ReportName::ReportCard;
+    let one = one_student(journal, session, query, name)?;
+    let conn = journal.conn();
+    let finals_by_period =
+        one.periods.iter().map(|p| finals(conn, one.class_id, p.info.id)).collect::<Result<Vec<_>>>()?;
+    let mut columns = vec![col("Предмет", ColumnKind::Text)];
+    columns.extend(one.periods.iter().map(|p| col(p.info.title.clone(), ColumnKind::Text)));
+    let rows = subjects(conn, one.class_id, one.first, one.last)?
+        .into_iter()
+        .map(|(subject, subject_name)| {
+            let mut cells = vec![ReportValue::from(subject_name)];
+            cells.extend(finals_by_period.iter().map(|finals| {
+                finals.get(&(one.student_id, subject)).map_or(ReportValue::Empty, |v| ReportValue::from(v.clone()))
+            }));
+            ReportRow::new(cells)
+        })
+        .collect();
+    Ok(report(name, format!("{}, {}", one.student, one.class), columns, rows))
+}
+
+pub fn student_average(journal: &Journal, session: &Session, query: &ReportQuery) -> Result<Report> {
+    let name = ReportName::StudentAverage;
+    let OneStudent { student_id, class_id, class, student, periods, first, last } =
+        one_student(journal, session, query, name)?;
+    let conn = journal.conn();
     let scale = HundredScale::default();
     // (subject, five-point value, weight, day): read once, bucketed by period below.
     let marks: Vec<(Uuid, NaiveDate, f64, f64)> = conn

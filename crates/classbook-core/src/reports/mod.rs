@@ -74,6 +74,8 @@ pub enum ReportName {
     Forecast,
     /// Успеваемость и посещаемость ученика: marks, average, absences per subject.
     StudentRecord,
+    /// Табель успеваемости: a student's finals per subject and period.
+    ReportCard,
 }
 
 impl ReportName {
@@ -97,6 +99,7 @@ impl ReportName {
         ReportName::Unsatisfactory,
         ReportName::Forecast,
         ReportName::StudentRecord,
+        ReportName::ReportCard,
     ];
 
     /// The name on the command line.
@@ -121,6 +124,7 @@ impl ReportName {
             ReportName::Unsatisfactory => "unsatisfactory",
             ReportName::Forecast => "forecast",
             ReportName::StudentRecord => "student-record",
+            ReportName::ReportCard => "report-card",
         }
     }
 
@@ -146,6 +150,7 @@ impl ReportName {
             ReportName::Unsatisfactory => "Неудовлетворительные отметки с темами",
             ReportName::Forecast => "Предупреждения по прогнозу итоговых отметок",
             ReportName::StudentRecord => "Успеваемость и посещаемость ученика",
+            ReportName::ReportCard => "Табель успеваемости",
         }
     }
 
@@ -163,12 +168,13 @@ impl ReportName {
                 | ReportName::Unsatisfactory
                 | ReportName::Forecast
                 | ReportName::StudentRecord
+                | ReportName::ReportCard
         )
     }
 
     /// Is this report about one student of the class (it needs `student_id`)?
     pub fn about_one_student(self) -> bool {
-        matches!(self, ReportName::StudentAverage | ReportName::StudentRecord)
+        matches!(self, ReportName::StudentAverage | ReportName::StudentRecord | ReportName::ReportCard)
     }
 
     pub fn parse(code: &str) -> Option<ReportName> {
@@ -323,6 +329,7 @@ impl Journal {
             ReportName::Unsatisfactory => class::unsatisfactory(self, session, query),
             ReportName::Forecast => class::forecast(self, session, query),
             ReportName::StudentRecord => student::record(self, session, query),
+            ReportName::ReportCard => class::report_card(self, session, query),
         }
     }
 
