@@ -302,14 +302,19 @@ pub fn restore(
     let copy = dir.path().join("journal.db");
     let verified = check(file, Some(secret), None, Some(&copy), progress)?;
 
-    // The journal now: its school, and this PC's log of backups to carry over.
-    let current = journal.is_file().then(|| Journal::open(journal)).transpose()?;
+    // The journal now: its school, and this PC's log of backups to carry
+    // over. A journal that does not open is what restores are for: it is
+    // kept as it is (its files copied) and replaced.
+    let current = match journal.is_file().then(|| Journal::open(journal)) {
+        None => None,
+        Some(Ok(current)) => Some(current),
+        Some(Err(_)) => None,
+    };
+    let readable = current.is_some();
     let mut log = Vec::new();
     if let Some(current) = &current {
-        if let Some((school, first_op)) = crate::snapshot::school_identity(&rusqlite::Connection::open_with_flags(
-            journal,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?)? {
+        let conn = rusqlite::Connection::open_with_flags(journal, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        if let Some((school, first_op)) = crate::snapshot::school_identity(&conn)? {
             let m = &verified.manifest;
             let same = school == m.school_id || (first_op.is_some() && first_op == m.first_op);
             if !same && !options.allow_other_school {
@@ -331,7 +336,11 @@ pub fn restore(
         let mut name = journal.as_os_str().to_owned();
         name.push(format!(".before-restore-{}.sqlite", now.format("%Y%m%d-%H%M%S")));
         let safety = PathBuf::from(name);
-        copy_database(journal, &safety)?;
+        if readable {
+            copy_database(journal, &safety)?;
+        } else {
+            copy_files(journal, &safety)?;
+        }
         progress(Progress { stage: Stage::SafetyCopy, done: 1, total: 1 });
         Some(safety)
     } else {
@@ -339,6 +348,15 @@ pub fn restore(
     };
 
     progress(Progress { stage: Stage::Install, done: 0, total: 1 });
+    if !readable {
+        // Not a database SQLite can write into: the copy goes into a new file
+        // (the old one is in the safety copy).
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = journal.as_os_str().to_owned();
+            name.push(suffix);
+            let _ = std::fs::remove_file(PathBuf::from(name));
+        }
+    }
     {
         let source = rusqlite::Connection::open_with_flags(&copy, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         let mut target = rusqlite::Connection::open(journal)?;
@@ -393,6 +411,27 @@ fn copy_database(journal: &Path, to: &Path) -> Result<()> {
     std::fs::File::open(to).and_then(|f| f.sync_all()).map_err(sync)?;
     if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
         crate::write::sync_dir(dir).map_err(sync)?;
+    }
+    Ok(())
+}
+
+/// The files of a journal SQLite cannot open, copied as they are (fsync'd).
+fn copy_files(journal: &Path, to: &Path) -> Result<()> {
+    let fail = |source| BackupError::Io {
+        what: "записать страховочную копию", path: to.to_owned(), source
+    };
+    for suffix in ["", "-wal"] {
+        let (mut from, mut into) = (journal.as_os_str().to_owned(), to.as_os_str().to_owned());
+        from.push(suffix);
+        into.push(suffix);
+        let (from, into) = (PathBuf::from(from), PathBuf::from(into));
+        if from.is_file() {
+            std::fs::copy(&from, &into).map_err(fail)?;
+            std::fs::File::open(&into).and_then(|f| f.sync_all()).map_err(fail)?;
+        }
+    }
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::write::sync_dir(dir).map_err(fail)?;
     }
     Ok(())
 }

@@ -423,3 +423,23 @@ fn a_drive_mounted_under_media_is_listed() {
     std::fs::remove_dir(at.parent().unwrap()).unwrap();
     assert!(!classbook_backup::removable_drives().contains(&at));
 }
+
+#[test]
+fn a_journal_that_no_longer_opens_is_kept_and_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = demo(dir.path(), "journal.db", 7);
+    let key = key_of(&path);
+    let at_backup = state(&path);
+    let done = backup(&path, dir.path(), &key, &BackupOptions::default(), &mut no_progress()).unwrap();
+    // The disk failed: the journal's first pages are garbage.
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes[..8192].fill(0xAB);
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(Journal::open(&path).is_err());
+
+    let restored =
+        restore(&path, &done.path, &Secret::Key(key), &RestoreOptions::default(), &mut no_progress()).unwrap();
+    assert_eq!(std::fs::read(restored.safety_copy.unwrap()).unwrap(), bytes, "the broken file is kept as it was");
+    assert_eq!(state(&path), at_backup);
+    assert!(Journal::open(&path).unwrap().check_integrity().unwrap().is_ok());
+}
