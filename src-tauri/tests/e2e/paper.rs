@@ -308,3 +308,59 @@ async fn the_deputy_head_shows_the_class_sizes_report_and_saves_it_as_xlsx() {
     let bytes = std::fs::read(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
     assert!(bytes.starts_with(b"PK"), "not an xlsx: {:?}", &bytes[..bytes.len().min(16)]);
 }
+
+/// `pdftotext` (poppler-utils) of the whole file.
+fn pdf_text(path: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args([path.as_os_str(), std::ffi::OsStr::new("-")])
+        .output()
+        .expect("pdftotext not run: install the Debian package poppler-utils (scripts/test.sh does)");
+    assert!(out.status.success(), "pdftotext refused {}", path.display());
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_class_teacher_prints_the_letters_to_parents_and_the_period_report() {
+    let school = DemoJournal::create();
+    let teacher = school
+        .accounts
+        .iter()
+        .find(|a| a.role.contains("кл. р"))
+        .expect("a demo class teacher")
+        .clone();
+    let out_dir = tempfile::tempdir().unwrap();
+    let letters = out_dir.path().join("Письма.pdf");
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &[]).await;
+    app.login(&teacher.login, &teacher.password).await;
+    app.click("#nav-print").await;
+    app.find("#print-class option").await;
+    app.choose("#print-kind", "Информационное письмо родителям за период").await;
+    app.find("#print-period option").await;
+    app.click("#print-show").await;
+    let summary = app
+        .wait_text_within("#print-summary", "the letters' pages", PRINT_DEADLINE, |t| t.contains("страниц"))
+        .await;
+    let pages = number_before(&summary, "страниц");
+    app.fill("#print-path", letters.to_str().unwrap()).await;
+    app.click("#print-save").await;
+    app.wait_text_within("#print-message", "the saved letters", PRINT_DEADLINE, |t| t.contains("PDF сохранён")).await;
+
+    // The class teacher's report for the same period.
+    app.choose("#print-kind", "Отчёт классного руководителя за период").await;
+    app.click("#print-show").await;
+    let report = app
+        .wait_text_within("#print-summary", "the report's pages", PRINT_DEADLINE, |t| t.contains("страниц"))
+        .await;
+    assert!(number_before(&report, "страниц") >= 1, "«{report}»");
+    app.stop().await;
+
+    // One letter per student: a greeting and a tear-off slip each, the page count as shown.
+    assert_eq!(pdfinfo_pages(&letters), pages, "pdfinfo and the preview disagree");
+    let text = pdf_text(&letters);
+    let greetings = text.matches("Уважаемые родители").count();
+    assert!(greetings > 0, "no letter in the file");
+    assert_eq!(text.matches("Ознакомлен(а)").count(), greetings, "a slip per letter");
+    assert!(pages >= greetings, "{pages} pages for {greetings} letters");
+}
