@@ -22,8 +22,17 @@ use tauri::State;
 
 type Desktop<'a> = State<'a, Arc<Desk>>;
 
-/// How often the scheduler looks whether a copy is due.
+/// How often the scheduler looks whether a copy is due
+/// (`CLASSBOOK_BACKUP_CHECK_SECONDS` changes it, for tests).
 const SCHEDULER_TICK: Duration = Duration::from_secs(60);
+
+fn scheduler_tick() -> Duration {
+    std::env::var("CLASSBOOK_BACKUP_CHECK_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|&s| s > 0)
+        .map_or(SCHEDULER_TICK, Duration::from_secs)
+}
 /// After a scheduled copy failed (the drive not plugged in), try again this much later.
 const RETRY_AFTER: chrono::Duration = chrono::Duration::minutes(30);
 
@@ -93,7 +102,8 @@ pub async fn backup_view(desk: Desktop<'_>) -> UiResult<BackupView> {
             let last_good = journal.last_good_backup()?;
             let recent = journal.backups(1)?;
             let schedule = journal.backup_schedule()?;
-            let due = schedule.is_due(journal.now(), journal.school_offset()?, last_good.as_ref().map(|b| b.created_at));
+            let due =
+                schedule.is_due(journal.now(), journal.school_offset()?, last_good.as_ref().map(|b| b.created_at));
             Ok((last_good, recent, schedule, due))
         })?;
         let last_failure = recent.into_iter().next().filter(|r| r.error.is_some());
@@ -147,8 +157,9 @@ pub async fn backup_verify(desk: Desktop<'_>, path: String) -> UiResult<BackupCh
         check_admin(&desk)?;
         let key = stored_key(school(&desk)?)?;
         let fingerprint = key.fingerprint();
-        let verified = classbook_backup::verify(Path::new(path.trim()), Some(&Secret::Key(key)), Some(&fingerprint), &mut |_| {})
-            .map_err(backup_error)?;
+        let verified =
+            classbook_backup::verify(Path::new(path.trim()), Some(&Secret::Key(key)), Some(&fingerprint), &mut |_| {})
+                .map_err(backup_error)?;
         Ok(checked(verified))
     })
     .await
@@ -229,8 +240,9 @@ pub fn start_scheduler(desk: Arc<Desk>) {
     std::thread::Builder::new()
         .name("backup-scheduler".into())
         .spawn(move || {
+            let tick = scheduler_tick();
             loop {
-                std::thread::sleep(SCHEDULER_TICK);
+                std::thread::sleep(tick);
                 if let Ok(Some((folder, keep))) = desk.with(|open| Ok(due_copy(&open.journal)?)) {
                     let _ = make_copy(&desk, &folder, keep);
                 }
@@ -247,7 +259,8 @@ fn due_copy(journal: &Journal) -> classbook_core::Result<Option<(PathBuf, usize)
     if !schedule.is_due(now, journal.school_offset()?, last_good) {
         return Ok(None);
     }
-    let retried_lately = journal.backups(1)?.first().is_some_and(|b| b.error.is_some() && now - b.created_at < RETRY_AFTER);
+    let retried_lately =
+        journal.backups(1)?.first().is_some_and(|b| b.error.is_some() && now - b.created_at < RETRY_AFTER);
     Ok(match (retried_lately, schedule.folder) {
         (false, Some(folder)) => Some((PathBuf::from(folder), schedule.keep)),
         _ => None,

@@ -74,3 +74,59 @@ async fn the_administrator_backs_up_checks_and_restores_the_journal() {
         .any(|e| e.file_name().to_string_lossy().contains("before-restore"));
     assert!(safety, "the journal before the restore is kept beside it");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_makes_the_scheduled_copy_by_itself() {
+    let school = DemoJournal::create();
+    let admin = school.account("администратор").clone();
+    let keyring = Keyring::start();
+    let mut env: Vec<(&str, &str)> = keyring.env().iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    // The scheduler looks every second instead of every minute.
+    env.push(("CLASSBOOK_BACKUP_CHECK_SECONDS", "1"));
+    let folder = tempfile::tempdir().unwrap();
+
+    let display = Display::get();
+    let app = App::start(&display, &school.path, &env).await;
+    app.login(&admin.login, &admin.password).await;
+    app.click("#nav-admin").await;
+    app.fill("#backup-passphrase", PASSPHRASE).await;
+    app.fill("#backup-passphrase-repeat", PASSPHRASE).await;
+    app.click("#backup-set-key").await;
+    app.wait_text("#backup-message", "the key kept", |t| t.contains("Ключ школы сохранён")).await;
+    // A relative folder is refused; every day at 00:00 into the folder is due at once.
+    app.click("#backup-schedule-on").await;
+    for day in 1..=7 {
+        let box_ = format!("#backup-schedule .days label:nth-child({day}) input");
+        if !app.find(&box_).await.is_selected().await.unwrap() {
+            app.click(&box_).await;
+        }
+    }
+    app.fill("#backup-schedule-folder", "USB").await;
+    app.click("#backup-save-schedule").await;
+    app.wait_text("#backup-message", "the refusal", |t| t.contains("полный путь")).await;
+    app.fill("#backup-schedule-folder", folder.path().to_str().unwrap()).await;
+    app.set_value("#backup-schedule-time", "00:00").await;
+    app.click("#backup-save-schedule").await;
+    app.wait_text("#backup-message", "the schedule", |t| t.contains("Расписание сохранено")).await;
+
+    // Nobody presses anything: the copy appears in the folder.
+    let started = std::time::Instant::now();
+    let copy = loop {
+        let found: Vec<_> = std::fs::read_dir(folder.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "cbbackup"))
+            .collect();
+        if let Some(entry) = found.first() {
+            break entry.path();
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(60), "no scheduled copy within a minute");
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
+    app.stop().await;
+    let secret = Secret::Passphrase(PASSPHRASE.into());
+    assert!(verify(&copy, Some(&secret), None, &mut |_| {}).unwrap().decrypted);
+    let journal = school.open();
+    let last = journal.last_good_backup().unwrap().expect("the scheduled copy is logged");
+    assert_eq!(last.path, copy.display().to_string());
+}

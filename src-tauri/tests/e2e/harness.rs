@@ -231,6 +231,22 @@ impl App {
             .unwrap_or_else(|e| panic!("set {css}: {e}"));
     }
 
+    /// Sets a field that typing cannot fill the same way everywhere (a time
+    /// input) as the page's script would, with its input and change events.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        eprintln!("e2e: set {css} = {value}");
+        self.find(css).await;
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', { bubbles: true }));
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![serde_json::json!(css), serde_json::json!(value)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("set {css}: {e}"));
+    }
+
     /// Chooses the option with this text in a `<select>`.
     pub async fn choose(&self, css: &str, label: &str) {
         eprintln!("e2e: choose {label:?} in {css}");
