@@ -6,8 +6,8 @@ use crate::desk::{Desk, Startup};
 use crate::error::UiResult;
 use classbook_core::domain::model::{AttendanceCode, Role};
 use classbook_core::{
-    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, DayPlanLesson, JournalPage, JournalRef, KtpItem, MarkInput,
-    Deadlines, PeriodInfo, SchoolSettings, Session, StaffRef, WorkType,
+    AbsenceEntry, AccountInfo, Change, ClassRef, DayLesson, DayPlanLesson, Deadlines, JournalPage, JournalRef, KtpItem,
+    MarkInput, PeriodInfo, SchoolSettings, Session, StaffRef, WorkType,
 };
 use serde::Serialize;
 use std::sync::Arc;

@@ -82,7 +82,12 @@ async fn the_administrator_sets_the_schools_deadlines() {
 
     let journal = school.open();
     let saved = journal.deadlines().unwrap();
-    let expected =
-        Deadlines { attendance_minutes: 15, marks_same_day: false, test_days: 5, essay_days: 10, ..Deadlines::default() };
+    let expected = Deadlines {
+        attendance_minutes: 15,
+        marks_same_day: false,
+        test_days: 5,
+        essay_days: 10,
+        ..Deadlines::default()
+    };
     assert_eq!(saved, expected, "the deadlines the journal keeps");
 }

@@ -322,12 +322,7 @@ fn pdf_text(path: &Path) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_class_teacher_prints_the_letters_to_parents_and_the_period_report() {
     let school = DemoJournal::create();
-    let teacher = school
-        .accounts
-        .iter()
-        .find(|a| a.role.contains("кл. р"))
-        .expect("a demo class teacher")
-        .clone();
+    let teacher = school.accounts.iter().find(|a| a.role.contains("кл. р")).expect("a demo class teacher").clone();
     let out_dir = tempfile::tempdir().unwrap();
     let letters = out_dir.path().join("Письма.pdf");
 
@@ -339,9 +334,8 @@ async fn a_class_teacher_prints_the_letters_to_parents_and_the_period_report() {
     app.choose("#print-kind", "Информационное письмо родителям за период").await;
     app.find("#print-period option").await;
     app.click("#print-show").await;
-    let summary = app
-        .wait_text_within("#print-summary", "the letters' pages", PRINT_DEADLINE, |t| t.contains("страниц"))
-        .await;
+    let summary =
+        app.wait_text_within("#print-summary", "the letters' pages", PRINT_DEADLINE, |t| t.contains("страниц")).await;
     let pages = number_before(&summary, "страниц");
     app.fill("#print-path", letters.to_str().unwrap()).await;
     app.click("#print-save").await;
@@ -350,9 +344,8 @@ async fn a_class_teacher_prints_the_letters_to_parents_and_the_period_report() {
     // The class teacher's report for the same period.
     app.choose("#print-kind", "Отчёт классного руководителя за период").await;
     app.click("#print-show").await;
-    let report = app
-        .wait_text_within("#print-summary", "the report's pages", PRINT_DEADLINE, |t| t.contains("страниц"))
-        .await;
+    let report =
+        app.wait_text_within("#print-summary", "the report's pages", PRINT_DEADLINE, |t| t.contains("страниц")).await;
     assert!(number_before(&report, "страниц") >= 1, "«{report}»");
     app.stop().await;
 
