@@ -27,7 +27,7 @@ use crate::manifest::{self, CHECKSUMS, FORMAT, FileEntry, FileKind, MANIFEST, Ma
 use crate::{Progress, Stage};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use classbook_backup::SchoolKey;
-use classbook_core::{Journal, NewArchiveRecord, PeriodInfo, Session};
+use classbook_core::{Journal, NewArchiveRecord, PeriodInfo, Session, translit};
 use classbook_exchange::ExportFormat;
 use std::path::{Path, PathBuf};
 
@@ -288,7 +288,7 @@ pub fn slug(name: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .collect();
-    let full = words.iter().map(|w| latin(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
+    let full = words.iter().map(|w| translit(w)).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
     if full.len() <= 40 {
         return full;
     }
@@ -300,62 +300,16 @@ pub fn slug(name: &str) -> String {
             continue;
         }
         if !initials.is_empty() {
-            parts.push(latin(&std::mem::take(&mut initials)));
+            parts.push(translit(&std::mem::take(&mut initials)));
         }
-        parts.push(latin(word));
+        parts.push(translit(word));
     }
     if !initials.is_empty() {
-        parts.push(latin(&initials));
+        parts.push(translit(&initials));
     }
     let mut slug = parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
     slug.truncate(40);
     slug.trim_end_matches('-').to_owned()
-}
-
-/// Russian letters in Latin ones (ГОСТ 7.79-2000 Б without diacritics);
-/// other letters but ASCII ones dropped.
-fn latin(word: &str) -> String {
-    let mut out = String::new();
-    for c in word.chars() {
-        let latin = match c {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' => "g",
-            'д' => "d",
-            'е' | 'ё' | 'э' => "e",
-            'ж' => "zh",
-            'з' => "z",
-            'и' => "i",
-            'й' => "y",
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' => "u",
-            'ф' => "f",
-            'х' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ы' => "y",
-            'ю' => "yu",
-            'я' => "ya",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c.to_ascii_lowercase());
-                continue;
-            }
-            _ => "",
-        };
-        out.push_str(latin);
-    }
-    out
 }
 
 /// The first of `base`, `base-2`, … free on every medium (a year archived

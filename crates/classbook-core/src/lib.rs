@@ -36,6 +36,7 @@ mod stats;
 mod structure;
 mod sync;
 mod timetable;
+mod translit;
 mod workplace;
 
 pub use accounts::{AccountInfo, AccountPerson, Session, hash_password, start_password};
@@ -72,6 +73,7 @@ pub use structure::{
 };
 pub use sync::{RejectedEntry, Settled, SyncState};
 pub use timetable::{DayPlanLesson, StaffRef};
+pub use translit::translit;
 pub use workplace::{ClassRef, DayLesson, JournalRef, WorkType};
 
 pub use classbook_domain as domain;

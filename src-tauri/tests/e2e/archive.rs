@@ -3,6 +3,7 @@
 //! two folders and checks a copy from the register. The bundles on disk are
 //! checked through classbook-archive, without the passphrase.
 
+use crate::backups::keep_school_key;
 use crate::harness::{App, Display};
 use crate::school::DemoJournal;
 use classbook_archive::verify_archive;
@@ -34,12 +35,7 @@ async fn the_administrator_archives_the_closed_year_to_two_media() {
     let display = Display::get();
     let app = App::start(&display, &school.path, &env).await;
     app.login(&admin.login, &admin.password).await;
-    app.click("#nav-admin").await;
-    app.fill("#backup-passphrase", PASSPHRASE).await;
-    app.fill("#backup-passphrase-repeat", PASSPHRASE).await;
-    app.click("#backup-set-key").await;
-    app.wait_text("#backup-message", "the key kept", |t| t.contains("Ключ школы сохранён")).await;
-    let fingerprint = app.text("#backup-fingerprint").await;
+    let fingerprint = keep_school_key(&app, PASSPHRASE).await;
 
     app.click("#nav-archive").await;
     app.wait_text("#archive-register", "the empty register", |t| t.contains("Архивов ещё нет")).await;

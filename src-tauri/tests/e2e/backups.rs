@@ -12,6 +12,17 @@ use classbook_tests::sync::Keyring;
 
 const PASSPHRASE: &str = "осенний лист 2025";
 
+/// On «Администрирование»: the school's passphrase typed twice becomes the
+/// key in this PC's keyring; returns the key's fingerprint as shown.
+pub async fn keep_school_key(app: &App, passphrase: &str) -> String {
+    app.click("#nav-admin").await;
+    app.fill("#backup-passphrase", passphrase).await;
+    app.fill("#backup-passphrase-repeat", passphrase).await;
+    app.click("#backup-set-key").await;
+    app.wait_text("#backup-message", "the key kept", |t| t.contains("Ключ школы сохранён")).await;
+    app.text("#backup-fingerprint").await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_administrator_backs_up_checks_and_restores_the_journal() {
     let school = DemoJournal::create();
@@ -31,11 +42,7 @@ async fn the_administrator_backs_up_checks_and_restores_the_journal() {
     app.fill("#backup-passphrase-repeat", "другая фраза").await;
     app.click("#backup-set-key").await;
     app.wait_text("#backup-message", "the refusal", |t| t.contains("не совпадают")).await;
-    app.fill("#backup-passphrase", PASSPHRASE).await;
-    app.fill("#backup-passphrase-repeat", PASSPHRASE).await;
-    app.click("#backup-set-key").await;
-    app.wait_text("#backup-message", "the key kept", |t| t.contains("Ключ школы сохранён")).await;
-    let fingerprint = app.text("#backup-fingerprint").await;
+    let fingerprint = keep_school_key(&app, PASSPHRASE).await;
 
     app.fill("#backup-folder", folder.path().to_str().unwrap()).await;
     app.click("#backup-now").await;
@@ -88,11 +95,7 @@ async fn the_app_makes_the_scheduled_copy_by_itself() {
     let display = Display::get();
     let app = App::start(&display, &school.path, &env).await;
     app.login(&admin.login, &admin.password).await;
-    app.click("#nav-admin").await;
-    app.fill("#backup-passphrase", PASSPHRASE).await;
-    app.fill("#backup-passphrase-repeat", PASSPHRASE).await;
-    app.click("#backup-set-key").await;
-    app.wait_text("#backup-message", "the key kept", |t| t.contains("Ключ школы сохранён")).await;
+    keep_school_key(&app, PASSPHRASE).await;
     // A relative folder is refused; every day at 00:00 into the folder is due at once.
     app.click("#backup-schedule-on").await;
     for day in 1..=7 {

@@ -218,17 +218,7 @@ impl App {
     /// field by field in the system locale's order, so the value is set the
     /// way the date picker sets it: the value, then an `input` event.
     pub async fn set_date(&self, css: &str, date: chrono::NaiveDate) {
-        eprintln!("e2e: set {css} = {date}");
-        self.find(css).await;
-        self.client
-            .execute(
-                "const e = document.querySelector(arguments[0]); e.value = arguments[1];
-                 e.dispatchEvent(new Event('input', { bubbles: true }));
-                 e.dispatchEvent(new Event('change', { bubbles: true }));",
-                vec![serde_json::json!(css), serde_json::json!(date.to_string())],
-            )
-            .await
-            .unwrap_or_else(|e| panic!("set {css}: {e}"));
+        self.set_value(css, &date.to_string()).await;
     }
 
     /// Sets a field that typing cannot fill the same way everywhere (a time
