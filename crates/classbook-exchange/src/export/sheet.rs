@@ -92,7 +92,9 @@ fn write_xlsx(out: &Path, sheets: &[Sheet]) -> Result<()> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     for sheet in sheets {
-        let ws = book.add_worksheet();
+        // Rows are written in order, so each sheet can go to its temporary
+        // file as it is written instead of being held whole in memory.
+        let ws = book.add_worksheet_with_constant_memory().map_err(|e| ExchangeError::write(out, e))?;
         ws.set_name(&sheet.name).map_err(|e| ExchangeError::write(out, e))?;
         for (r, row) in sheet.rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
