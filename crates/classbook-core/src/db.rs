@@ -12,6 +12,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/client/0002_sync.sql"),
     include_str!("../../../migrations/client/0003_backups.sql"),
     include_str!("../../../migrations/client/0004_archive.sql"),
+    include_str!("../../../migrations/client/0005_cell_log.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -36,21 +36,28 @@ const CELL_OPS: &str = "SELECT o.id, o.kind, COALESCE(a.login, o.author), o.ente
     WHERE c.lesson_id = ?1 AND c.student_id = ?2
     ORDER BY o.hlc_ms, o.hlc_counter, o.device";
 
+/// Each op of a cell with what the reports read of it (migration 0005): a
+/// mark's id is taken from the payload once, here, not by every report. One
+/// part per range of the log, each a walk of `op` by its primary key.
+const INDEX_CELLS: &str =
+    "INSERT OR IGNORE INTO op_cell (lesson_id, student_id, seq, kind, entered_at, author, mark_id)
+    SELECT lesson_id, COALESCE(student_id, ''), seq, kind, entered_at, author,
+           CASE WHEN kind IN ('set_mark', 'delete_mark') THEN json_extract(payload, '$.data.mark_id') END
+    FROM op
+    WHERE seq > ?1 AND seq <= ?2 AND lesson_id IS NOT NULL
+    UNION ALL
+    SELECT lesson_id, COALESCE(student_id, ''), seq, kind, entered_at, author,
+           CASE WHEN kind IN ('set_mark', 'delete_mark') THEN json_extract(payload, '$.data.mark_id') END
+    FROM op
+    WHERE seq > ?3 AND seq <= ?4 AND lesson_id IS NOT NULL";
+
 /// Index the ops stored since the last call in `op_cell`, in the caller's
 /// (write) transaction. Two places in `local` say how far each part of the
 /// log is indexed: this PC's ops and those from elsewhere (see
 /// `apply::FOREIGN_SEQ_BASE`).
 pub(crate) fn index_cells(conn: &Connection) -> Result<()> {
     let Some((own, own_end, foreign, foreign_end)) = unindexed(conn)? else { return Ok(()) };
-    conn.prepare_cached(
-        "INSERT OR IGNORE INTO op_cell (lesson_id, student_id, seq)
-         SELECT lesson_id, COALESCE(student_id, ''), seq FROM op
-         WHERE seq > ?1 AND seq <= ?2 AND lesson_id IS NOT NULL
-         UNION ALL
-         SELECT lesson_id, COALESCE(student_id, ''), seq FROM op
-         WHERE seq > ?3 AND seq <= ?4 AND lesson_id IS NOT NULL",
-    )?
-    .execute(params![own, own_end, foreign, foreign_end])?;
+    conn.prepare_cached(INDEX_CELLS)?.execute(params![own, own_end, foreign, foreign_end])?;
     local_set(conn, "cells_own", &own_end.to_string())?;
     local_set(conn, "cells_foreign", &foreign_end.to_string())?;
     Ok(())

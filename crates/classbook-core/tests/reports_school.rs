@@ -417,3 +417,46 @@ fn the_dashboard_lists_the_weeks_problems_with_their_pages() {
     // A teacher has no dashboard.
     assert!(school.journal.dashboard(&petrova, None).is_err());
 }
+
+/// A journal from before migration 0005 had a bare `op_cell` (lesson,
+/// student, seq): opened by this program it is migrated, the index rebuilt
+/// with each op's kind, time and mark, and the change log and timeliness read
+/// the same as in a journal made now.
+#[test]
+fn a_journal_with_the_old_cell_index_migrates_and_reports_the_same() {
+    let mut school = School::new();
+    let petrova = school.login("petrova");
+    let (l, s) = (school.lessons.clone(), school.students.clone());
+    school.journal.set_fixed_now(Some(at(2025, 10, 2, 10)));
+    let mark_id = school.journal.set_mark(&petrova, mark(&school_ref(&l, &s), 0, 0, "4")).unwrap();
+    school.journal.set_fixed_now(Some(at(2025, 10, 8, 12)));
+    let fix = MarkInput { mark_id: Some(mark_id), ..mark(&school_ref(&l, &s), 0, 0, "5") };
+    school.journal.set_mark(&petrova, fix).unwrap();
+    let deputy = school.login("zavuch");
+    let october = dates((2025, 10, 1), (2025, 10, 8));
+    let changes = texts(&school.journal.report(&deputy, ReportName::Changes, &october).unwrap());
+    let timeliness = texts(&school.journal.report(&deputy, ReportName::Timeliness, &october).unwrap());
+    assert_eq!(changes.len(), 1);
+
+    // The journal as the previous program left it: schema 4, the bare index.
+    let School { dir, journal, .. } = school;
+    drop(journal);
+    let path = dir.path().join("journal.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "DROP INDEX op_voided;
+         DROP TABLE op_cell;
+         CREATE TABLE op_cell (lesson_id TEXT NOT NULL, student_id TEXT NOT NULL, seq INTEGER NOT NULL,
+                               PRIMARY KEY (lesson_id, student_id, seq)) WITHOUT ROWID;
+         INSERT INTO op_cell SELECT lesson_id, COALESCE(student_id, ''), seq FROM op WHERE lesson_id IS NOT NULL;
+         PRAGMA user_version = 4;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let mut journal = Journal::open(&path).unwrap();
+    journal.set_fixed_now(Some(at(2025, 10, 8, 12)));
+    let deputy = journal.login("zavuch", PASSWORD).unwrap();
+    assert_eq!(texts(&journal.report(&deputy, ReportName::Changes, &october).unwrap()), changes);
+    assert_eq!(texts(&journal.report(&deputy, ReportName::Timeliness, &october).unwrap()), timeliness);
+}

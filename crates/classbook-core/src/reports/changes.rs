@@ -15,22 +15,16 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 /// The cells whose marks were changed in the dates. The op log has no index
-/// by entry time on purpose (every entry would pay it), so the cells with a
-/// mark op entered in the dates come from one scan of the log's compact rows,
-/// comparing `entered_at` (RFC 3339 in UTC, which sorts as text). Of them only
-/// the cells where some mark has more than one op can hold a change (a first
-/// entry is not one): counted through the change-log index `op_cell`, so that
-/// `cell_history` replays only those cells.
-const CELLS: &str = "WITH touched AS (
-        SELECT DISTINCT lesson_id, student_id FROM op
-        WHERE kind IN ('set_mark', 'delete_mark') AND entered_at >= ?1 AND entered_at < ?2
-          AND lesson_id IS NOT NULL AND student_id IS NOT NULL
-    )
-    SELECT t.lesson_id, t.student_id FROM touched t
-    JOIN op_cell x ON x.lesson_id = t.lesson_id AND x.student_id = t.student_id
-    JOIN op o ON o.seq = x.seq AND o.kind IN ('set_mark', 'delete_mark')
-    GROUP BY t.lesson_id, t.student_id
-    HAVING COUNT(*) > COUNT(DISTINCT json_extract(o.payload, '$.data.mark_id'))";
+/// by entry time on purpose (every entry would pay it); the change log's own
+/// index `op_cell` carries each cell op's kind, entry time (RFC 3339 in UTC,
+/// which sorts as text) and mark (migration 0005), and is ordered by cell, so
+/// one streaming pass over it groups each cell's mark ops: a cell with one
+/// entered in the dates, where some mark has more than one op (a first entry
+/// is not a change), is replayed by `cell_history`.
+const CELLS: &str = "SELECT lesson_id, student_id FROM op_cell
+    WHERE kind IN ('set_mark', 'delete_mark') AND student_id <> ''
+    GROUP BY lesson_id, student_id
+    HAVING MAX(entered_at >= ?1 AND entered_at < ?2) AND COUNT(*) > COUNT(DISTINCT mark_id)";
 
 /// A changed cell's lesson and student, by their primary keys.
 const CELL: &str = "SELECT l.date, l.number, l.class_id, l.group_id, l.subject_id, l.teacher_id,
