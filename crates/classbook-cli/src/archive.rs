@@ -7,17 +7,14 @@
 //! backup key` puts it there), or a prompt. Synchronous, like `backup`: the
 //! keyring's client runs an async runtime of its own.
 
-use anyhow::{Context, Result, bail};
+use crate::backup::PASSPHRASE_VAR;
+use anyhow::{Result, bail};
 use clap::Subcommand;
 use classbook_archive::{ArchiveCheck, Progress, Stage};
-use classbook_backup::SchoolKey;
-use classbook_backup::keys::{self, KdfParams};
+use classbook_backup::{KdfParams, SchoolKey, Secret};
 use classbook_core::Journal;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
-
-const PASSPHRASE_VAR: &str = "CLASSBOOK_BACKUP_PASSPHRASE";
 
 #[derive(Subcommand)]
 pub enum ArchiveCommand {
@@ -167,26 +164,15 @@ fn list(journal: &Journal) -> Result<()> {
 /// The school's key: the backup passphrase from the environment, the
 /// keyring of this PC, or a prompt (the same key signs backups and archives).
 fn school_key(school: uuid::Uuid) -> Result<SchoolKey> {
-    let params = KdfParams::for_school(school);
-    if let Ok(phrase) = std::env::var(PASSPHRASE_VAR) {
-        return Ok(SchoolKey::derive(&phrase, &params)?);
+    match crate::backup::secret_for(school, "Парольная фраза резервных копий школы (ключ подписи архива): ")?
+    {
+        Some(Secret::Key(key)) => Ok(key),
+        Some(Secret::Passphrase(phrase)) => Ok(SchoolKey::derive(&phrase, &KdfParams::for_school(school))?),
+        None => bail!(
+            "ключ школы не задан: архив подписывается ключом резервных копий — задайте его на этом ПК командой \
+             classbook backup key или в переменной {PASSPHRASE_VAR}"
+        ),
     }
-    match keys::keyring_load(school) {
-        Ok(Some(key)) => return Ok(key),
-        Ok(None) => {}
-        Err(error) => eprintln!("{error}"),
-    }
-    if std::io::stdin().is_terminal() {
-        let phrase = rpassword::prompt_password("Парольная фраза резервных копий школы (ключ подписи архива): ")
-            .context("не удалось прочитать парольную фразу")?;
-        if !phrase.is_empty() {
-            return Ok(SchoolKey::derive(&phrase, &params)?);
-        }
-    }
-    bail!(
-        "ключ школы не задан: архив подписывается ключом резервных копий — задайте его на этом ПК командой \
-         classbook backup key или в переменной {PASSPHRASE_VAR}"
-    )
 }
 
 /// One bar that follows the stages of the work.

@@ -16,7 +16,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use uuid::Uuid;
 
-const PASSPHRASE_VAR: &str = "CLASSBOOK_BACKUP_PASSPHRASE";
+pub(crate) const PASSPHRASE_VAR: &str = "CLASSBOOK_BACKUP_PASSPHRASE";
 
 #[derive(Args)]
 pub struct BackupArgs {
@@ -82,7 +82,7 @@ fn key_for_backup(school: Uuid) -> Result<SchoolKey> {
 
 /// What opens the school's copies here, or None if nothing does and nobody
 /// can be asked (no terminal).
-fn secret_for(school: Uuid, prompt: &str) -> Result<Option<Secret>> {
+pub(crate) fn secret_for(school: Uuid, prompt: &str) -> Result<Option<Secret>> {
     if let Ok(phrase) = std::env::var(PASSPHRASE_VAR) {
         return Ok(Some(Secret::Passphrase(phrase)));
     }
