@@ -69,6 +69,12 @@ fn male_surname(word: &str) -> String {
             return word.to_owned();
         }
     }
+    male_noun(word)
+}
+
+/// A man's name declined as a noun: «Никита» → «Никиты», «Илья» → «Ильи»,
+/// «Игорь» → «Игоря», «Андрей» → «Андрея», «Иван» → «Ивана».
+fn male_noun(word: &str) -> String {
     if let Some(stem) = strip(word, "а") {
         return format!("{stem}{}", a_ending(stem));
     }
@@ -107,19 +113,7 @@ fn male_first_name(word: &str) -> String {
         "Пётр" | "Петр" => return "Петра".to_owned(),
         _ => {}
     }
-    if let Some(stem) = strip(word, "а") {
-        return format!("{stem}{}", a_ending(stem));
-    }
-    if let Some(stem) = strip(word, "я") {
-        return format!("{stem}и");
-    }
-    if let Some(stem) = strip(word, "ь").or_else(|| strip(word, "й")) {
-        return format!("{stem}я");
-    }
-    if word.chars().last().is_some_and(is_consonant) {
-        return format!("{word}а");
-    }
-    word.to_owned()
+    male_noun(word)
 }
 
 fn female_first_name(word: &str) -> String {
